@@ -1,0 +1,61 @@
+"""One error family for the whole tool.
+
+Every failure a user can cause or fix is a `ClassroomOpsError`; the CLI's single error boundary
+prints it as a short message and exits with its code, without a traceback unless `--debug`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1  # the job ran but found problems, or some items failed
+EXIT_USAGE = 2  # usage or configuration error
+
+
+class ClassroomOpsError(Exception):
+    exit_code = EXIT_PROBLEMS
+
+    def lines(self) -> list[str]:
+        return [str(self)]
+
+
+class UsageError(ClassroomOpsError):
+    exit_code = EXIT_USAGE
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, located so an editor can jump to it."""
+
+    file: str
+    line: int | None
+    col: int | None
+    message: str
+    severity: str = "error"  # or "warning"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.col is not None:
+                where += f":{self.col}"
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}: {prefix}{self.message}"
+
+
+class ConfigError(ClassroomOpsError):
+    """The course file (or a file it names) is wrong; carries every problem found, not just one."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.col or 0))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def lines(self) -> list[str]:
+        n = sum(1 for p in self.problems if p.severity == "error")
+        return [str(p) for p in self.problems] + [
+            f"{n} error{'s' if n != 1 else ''} in the course file; fix them and run "
+            "`classroom-ops validate` again."
+        ]

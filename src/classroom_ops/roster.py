@@ -1,0 +1,79 @@
+"""Team rosters from CSV: GitHub Classroom's export, or a plain `team,github_username` file.
+
+A roster is hand-edited or exported from another tool, so every row is untrusted: each problem is
+reported with the CSV's own line number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from .errors import Problem
+
+CLASSROOM_COLUMNS = {"identifier", "github_username", "github_id", "name", "group_name"}
+PLAIN_COLUMNS = {"team", "github_username"}
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    team: str
+    login: str
+    line: int
+
+
+def read_roster(text: str, file: str) -> tuple[list[RosterRow], list[Problem]]:
+    """Rows with a team and a login, and the problems found (errors and warnings)."""
+    problems: list[Problem] = []
+    if text.startswith("\ufeff"):  # Excel writes a byte-order mark
+        text = text[1:]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        return [], [Problem(file, 1, None, "the roster is empty; it needs a header row")]
+    except csv.Error as e:
+        return [], [Problem(file, 1, None, f"not a readable CSV file: {e}")]
+    cols = set(header)
+    if CLASSROOM_COLUMNS <= cols:
+        team_col, login_col = "group_name", "github_username"
+    elif PLAIN_COLUMNS <= cols:
+        team_col, login_col = "team", "github_username"
+    else:
+        return [], [
+            Problem(
+                file, 1, None,
+                "unrecognised roster header; expected GitHub Classroom's export "
+                "(identifier,github_username,github_id,name,group_name) or team,github_username",
+            )
+        ]
+    ti, li = header.index(team_col), header.index(login_col)
+    name_i = header.index("identifier") if "identifier" in header else None
+    rows: list[RosterRow] = []
+    try:
+        for record in reader:
+            line = reader.line_num
+            if not any(c.strip() for c in record):
+                continue
+            if len(record) < len(header):
+                record = record + [""] * (len(header) - len(record))
+            team, login = record[ti].strip(), record[li].strip()
+            who = record[name_i].strip() if name_i is not None and record[name_i].strip() else login
+            if not login:
+                problems.append(
+                    Problem(file, line, None,
+                            f"student '{who}' has no GitHub username (not linked in the "
+                            "classroom yet); skipped until the roster has one", "warning")
+                )
+                continue
+            if not team:
+                problems.append(
+                    Problem(file, line, None,
+                            f"student '{login}' is in no team; add a {team_col} or remove the row")
+                )
+                continue
+            rows.append(RosterRow(team, login, line))
+    except csv.Error as e:
+        problems.append(Problem(file, reader.line_num, None, f"not a readable CSV row: {e}"))
+    return rows, problems
