@@ -1,0 +1,264 @@
+"""PDF deliverables: can it be opened, how long is the body, which headings does it have.
+
+Page limits follow the NeurIPS rule "8 pages + unlimited references": the pages counted are those
+before the page where the References (or Bibliography) heading starts, plus that page itself when
+body text precedes the heading on it. A report with no such heading has every page counted.
+
+Headings are found line by line in the extracted text: a line that begins, after any numbering
+("1 Introduction", "2. Related Work", "IV. EXPERIMENTS"), with the section's words, starts with a
+capital letter, and is either short (a heading on its own line) or continues after a colon,
+period or dash (a run-in heading such as "Abstract. We study ..."). A capital is required because
+wrapped body lines ("experiments in Section 5.") must not count.
+
+Everything pypdf can raise is caught: a student's file decides what the reader meets.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+
+from classroom_ops.model import Deliverable, Finding
+from classroom_ops.rules.kinds import describe, sniff
+from classroom_ops.rules.text import plain
+from classroom_ops.rules.titles import same, strip_numbering, title_words, word_count
+
+MAX_PAGES_READ = 80  # a NeurIPS report with appendix fits; a pathological file stops here
+MAX_TEXT_PER_PAGE = 100_000  # characters kept per page
+REFERENCE_TITLES = ("References", "Bibliography", "Works Cited", "Literature Cited")
+_SHORT_EXTRA_WORDS = 5  # words a heading line may add to the title ("Experiments and Results")
+_RUN_IN = re.compile(r"[:.—–]")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass
+class PdfText:
+    """What was read from a PDF. `problem` is a finding rule name when it could not be read."""
+
+    pages: int = 0
+    texts: list[str] = field(default_factory=list)  # per page, at most MAX_PAGES_READ
+    problem: str | None = None
+    detail: str = ""
+
+
+def read(data: bytes) -> PdfText:
+    """Open `data` with pypdf, quietly and defensively, and extract the text of the first pages."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)  # pypdf logs every repaired xref at WARNING
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _read(data)
+    finally:
+        logger.setLevel(level)
+
+
+def _read(data: bytes) -> PdfText:
+    import pypdf  # imported here so Markdown-only courses never pay for it
+
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+    except Exception as e:  # noqa: BLE001 -- any parse failure is the file's fault
+        return PdfText(problem="unreadable", detail=plain(f"{type(e).__name__}: {e}", 120))
+    try:
+        if reader.is_encrypted:
+            # An owner-password-only PDF opens in every viewer; only a user password locks it.
+            try:
+                ok = reader.decrypt("")
+            except Exception:  # noqa: BLE001 -- unsupported algorithm, malformed dictionary
+                ok = 0
+            if not ok:
+                return PdfText(problem="encrypted")
+        pages = len(reader.pages)
+    except Exception as e:  # noqa: BLE001
+        return PdfText(problem="unreadable", detail=plain(f"{type(e).__name__}: {e}", 120))
+    if pages == 0:
+        return PdfText(problem="unreadable", detail="no pages")
+    texts = []
+    for i in range(min(pages, MAX_PAGES_READ)):
+        try:
+            texts.append((reader.pages[i].extract_text() or "")[:MAX_TEXT_PER_PAGE])
+        except Exception:  # noqa: BLE001 -- one bad content stream should not hide the rest
+            texts.append("")
+    return PdfText(pages=pages, texts=texts)
+
+
+def _lines(text: str) -> list[str]:
+    return [ln.strip() for ln in text.splitlines() if ln.strip()]
+
+
+def _running_lines(texts: list[str]) -> set[str]:
+    """Lines repeated on many pages: running headers and footers, not body text."""
+    if len(texts) < 3:
+        return set()
+    counts = Counter(ln for t in texts for ln in set(_lines(t)))
+    return {ln for ln, n in counts.items() if n >= max(3, len(texts) // 2)}
+
+
+@dataclass(frozen=True)
+class Layout:
+    content_pages: int
+    references_page: int | None  # 1-based
+    body_text: str  # the text counted as the body, for word limits
+
+
+def layout(doc: PdfText) -> Layout:
+    running = _running_lines(doc.texts)
+    for p, text in enumerate(doc.texts):
+        lines = _lines(text)
+        for n, ln in enumerate(lines):
+            if any(same(ln, t) for t in REFERENCE_TITLES):
+                before = [b for b in lines[:n] if b not in running and _HAS_LETTER.search(b)]
+                body = "\n".join(doc.texts[:p] + before)
+                return Layout(p + (1 if before else 0), p + 1, body)
+    return Layout(doc.pages, None, "\n".join(doc.texts))
+
+
+def is_heading(line: str, section: str) -> bool:
+    want = title_words(section)
+    got = title_words(line)
+    if not want or got[: len(want)] != want:
+        return False
+    first = _HAS_LETTER.search(line)
+    if first is None or not first.group().isupper():
+        return False
+    if len(got) <= len(want) + _SHORT_EXTRA_WORDS:
+        return True
+    return title_words(_RUN_IN.split(strip_numbering(line), maxsplit=1)[0]) == want
+
+
+def headings_found(doc: PdfText, sections: tuple[str, ...]) -> dict[str, int]:
+    """Required sections found, with the 1-based page of their first heading."""
+    found: dict[str, int] = {}
+    for p, text in enumerate(doc.texts):
+        for ln in _lines(text):
+            if len(ln) > 300:
+                continue
+            for s in sections:
+                if s not in found and is_heading(ln, s):
+                    found[s] = p + 1
+    return found
+
+
+def check(path: str, data: bytes, d: Deliverable, milestone: str = "") -> list[Finding]:
+    """Findings for a PDF deliverable whose bytes are `data`."""
+
+    def finding(rule: str, message: str, found: str = "", expected: str = "") -> Finding:
+        return Finding(path, rule, message, found, expected, None, milestone)
+
+    kind = sniff(path, data)
+    if kind != "pdf":
+        return [
+            finding(
+                "not_pdf",
+                f"{path} is not a PDF (its content is {describe(kind)}); "
+                "export the document as PDF and push that file.",
+                found=describe(kind),
+                expected="a PDF document",
+            )
+        ]
+    doc = read(data)
+    if doc.problem == "encrypted":
+        return [
+            finding(
+                "encrypted",
+                f"{path} is password-protected; push a PDF that opens without a password.",
+                found="encrypted PDF",
+                expected="a PDF without a password",
+            )
+        ]
+    if doc.problem:
+        return [
+            finding(
+                "unreadable",
+                f"{path} is damaged or truncated and cannot be opened as a PDF; "
+                "export it again and push the new file.",
+                found=doc.detail,
+                expected="a complete PDF",
+            )
+        ]
+    out: list[Finding] = []
+    if not any(t.strip() for t in doc.texts):
+        # Scanned pages: counts and headings would be guesses, so say only what is certain.
+        out.append(
+            finding(
+                "unreadable",
+                f"{path} has no extractable text (it may be scanned images); export it from "
+                "LaTeX or Word so that its text can be checked.",
+                found="no text",
+                expected="a PDF with selectable text",
+            )
+        )
+        if d.min_pages is not None and doc.pages < d.min_pages:
+            out.append(_min_pages(finding, path, doc.pages, None, d.min_pages))
+        return out
+    lay = layout(doc)
+    if d.max_pages is not None and lay.content_pages > d.max_pages:
+        if lay.references_page is None:
+            msg = (
+                f"{path} has {doc.pages} pages and no References heading, so every page counts; "
+                f"the limit is {d.max_pages}."
+            )
+        else:
+            msg = (
+                f"{path} has {lay.content_pages} pages before References; "
+                f"the limit is {d.max_pages}."
+            )
+        out.append(
+            finding("max_pages", msg, found=str(lay.content_pages), expected=f"<= {d.max_pages}")
+        )
+    if d.min_pages is not None and lay.content_pages < d.min_pages:
+        out.append(_min_pages(finding, path, lay.content_pages, lay.references_page, d.min_pages))
+    if d.sections:
+        found = headings_found(doc, d.sections)
+        have = [s for s in d.sections if s in found]
+        listed = ", ".join(have) if have else "none of the required headings"
+        for s in d.sections:
+            if s not in found:
+                out.append(
+                    finding(
+                        "sections",
+                        f"{path} has no '{s}' heading; found: {listed}.",
+                        found=", ".join(have),
+                        expected=s,
+                    )
+                )
+    words = word_count(lay.body_text)
+    where = "before References" if lay.references_page else ""
+    if d.min_words is not None and words < d.min_words:
+        out.append(
+            finding(
+                "min_words",
+                f"{path} has {words:,} words{' ' + where if where else ''}; "
+                f"at least {d.min_words:,} are expected.",
+                found=str(words),
+                expected=f">= {d.min_words}",
+            )
+        )
+    if d.max_words is not None and words > d.max_words:
+        out.append(
+            finding(
+                "max_words",
+                f"{path} has {words:,} words{' ' + where if where else ''}; "
+                f"the limit is {d.max_words:,}.",
+                found=str(words),
+                expected=f"<= {d.max_words}",
+            )
+        )
+    return out
+
+
+def _min_pages(finding, path: str, pages: int, refs: int | None, minimum: int) -> Finding:
+    where = " before References" if refs else ""
+    return finding(
+        "min_pages",
+        f"{path} has {pages} page{'s' if pages != 1 else ''}{where}; "
+        f"at least {minimum} are expected.",
+        found=str(pages),
+        expected=f">= {minimum}",
+    )
