@@ -59,8 +59,9 @@ def localize(d: date, t: time, tz: ZoneInfo) -> datetime:
     # A time in a spring-forward gap does not survive a round trip through UTC.
     roundtrip = aware.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None)
     if roundtrip != naive:
-        gap = aware.replace(fold=1).utcoffset() - aware.replace(fold=0).utcoffset()
-        return (aware.astimezone(timezone.utc) + abs(gap)).astimezone(tz)
+        # fold=0 read the wall time with the offset from before the jump, which is the same
+        # instant as the wall time moved forward by the gap: normalise it to the new offset.
+        return aware.astimezone(timezone.utc).astimezone(tz)
     return aware
 
 
@@ -69,7 +70,17 @@ def week_start(start: date) -> date:
     return start - timedelta(days=start.weekday())
 
 
-def resolve(
+def resolve(text: str, **kw) -> datetime:
+    """The moment a due expression names, timezone-aware (see the module's docstring)."""
+    try:
+        return _resolve(text, **kw)
+    except DeadlineError as e:
+        if str(text) in str(e):
+            raise
+        raise DeadlineError(f"'{text}': {e}") from None
+
+
+def _resolve(
     text: str,
     *,
     tz: ZoneInfo,
@@ -77,7 +88,6 @@ def resolve(
     due_time: time = time(23, 59),
     due_weekday: str = "friday",
 ) -> datetime:
-    """The moment a due expression names, timezone-aware."""
     s = " ".join(str(text).split())
     m = _WEEK.match(s)
     if m:
