@@ -55,10 +55,22 @@ def strip_front_matter(text: str) -> str:
     return text
 
 
+_HIDDEN_OPEN = re.compile(r"(?i)^<(script|style)\b")
+_HIDDEN_CLOSE = re.compile(r"(?i)^</(script|style)\s*>")
+
+
 def _inline_text(children: list[Token]) -> str:
     parts = []
+    hidden = False  # inside inline <script>/<style>, which nobody reads as text
     for c in children:
-        if c.type in ("text", "code_inline"):
+        if c.type == "html_inline":
+            if _HIDDEN_OPEN.match(c.content):
+                hidden = True
+            elif _HIDDEN_CLOSE.match(c.content):
+                hidden = False
+        elif hidden:
+            continue
+        elif c.type in ("text", "code_inline"):
             parts.append(c.content)
         elif c.type in ("softbreak", "hardbreak"):
             parts.append(" ")
@@ -126,13 +138,8 @@ def prose(text: str) -> str:
         if tok.type != "inline":
             continue
         # an image's alt text lives in its own children, which are not walked here
-        for c in tok.children or []:
-            if c.type in ("text", "code_inline"):
-                parts.append(c.content)
-            elif c.type in ("softbreak", "hardbreak"):
-                parts.append(" ")
-        parts.append("\n")
-    return _BARE_URL.sub(" ", " ".join(parts))
+        parts.append(_inline_text(tok.children or []))
+    return _BARE_URL.sub(" ", "\n".join(parts))
 
 
 def words(text: str) -> int:
