@@ -156,11 +156,25 @@ def test_pdf_heading_spellings(line):
         "related work in this area has studied routing at scale",  # wrapped body text
         "Unlike related work, we shard experts",
         "Related work has studied routing with auxiliary losses for many years now",
+        "related work is broad.",  # short, but lowercase: the end of a wrapped sentence
         "Future Work",
     ],
 )
 def test_pdf_body_lines_are_not_headings(line):
     assert not is_heading(line, "Related Work")
+
+
+@pytest.mark.parametrize(
+    ("line", "section"),
+    [
+        ("6 Conclusions", "Conclusion"),
+        ("3 Method", "Methods"),
+        ("5 Deﬁnitions", "Definitions"),
+        ("５ Ｍｅｔｈｏｄｓ", "Methods"),
+    ],
+)
+def test_pdf_headings_tolerate_plurals_and_ligatures(line, section):
+    assert is_heading(line, section)
 
 
 def test_word_limits_count_only_the_body():

@@ -53,13 +53,8 @@ def extension(path: str) -> str:
 def _looks_binary(head: bytes) -> bool:
     if b"\x00" in head:
         return True
-    try:
-        head.decode("utf-8")
-        return False
-    except UnicodeDecodeError as e:
-        if e.start >= len(head) - 3:  # a character cut by the 8 KiB window, not bad data
-            return False
-    # Invalid UTF-8: Latin-1 or CP1252 text is still mostly printable, binary is not.
+    # Text in any 8-bit encoding (or UTF-8 cut mid-character by the window) is mostly
+    # printable; binary data is not.
     control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
     return control > len(head) // 20
 

@@ -18,7 +18,6 @@ from classroom_ops.model import Finding
 # renders it invisibly, and unlike a raw U+200B it stays visible to anyone reading the source.
 ZWSP = "&#8203;"
 
-_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 _SPACE_RUN = re.compile(r"\s+")
 # What CommonMark/GFM (and GitHub's `$math$`) gives meaning inline, once newlines are gone.
 # `&`, `<` and `>` become entities instead (a student's `&#64;` must not decode into an `@`).
@@ -36,11 +35,10 @@ def plain(text: str, limit: int = 200) -> str:
     """One line of printable text, at most `limit` characters (an ellipsis marks a cut)."""
     out = []
     for ch in text:
-        if ch in _BIDI:
-            continue
         cat = unicodedata.category(ch)
         if cat.startswith("C") and ch not in "\t\n\r":
-            # control, format, surrogate, private use, unassigned: nothing a reader needs
+            # control, format (every bidi override is one), surrogate, private use,
+            # unassigned: nothing a reader needs
             continue
         out.append(ch)
     s = _SPACE_RUN.sub(" ", "".join(out)).strip()
