@@ -177,6 +177,12 @@ def test_pdf_headings_tolerate_plurals_and_ligatures(line, section):
     assert is_heading(line, section)
 
 
+def test_headings_are_not_taken_from_the_bibliography():
+    pages = [["Abstract", *body()], ["References", "Methods for scaling. In NeurIPS, 2024."]]
+    d = Deliverable(path="report/final.pdf", sections=("Abstract", "Methods"))
+    assert [f.expected for f in check(make_pdf(pages), d)] == ["Methods"]
+
+
 def test_word_limits_count_only_the_body():
     pages = [["Abstract", *body(200)], ["References", *body(5000)]]
     d = Deliverable(path="report/final.pdf", max_words=300)

@@ -104,7 +104,7 @@ def _running_lines(texts: list[str]) -> set[str]:
 class Layout:
     content_pages: int
     references_page: int | None  # 1-based
-    body_text: str  # the text counted as the body, for word limits
+    body: list[str]  # text of each body page (the last one cut at References)
 
 
 def layout(doc: PdfText) -> Layout:
@@ -114,9 +114,9 @@ def layout(doc: PdfText) -> Layout:
         for n, ln in enumerate(lines):
             if any(same(ln, t) for t in REFERENCE_TITLES):
                 before = [b for b in lines[:n] if b not in running and _HAS_LETTER.search(b)]
-                body = "\n".join(doc.texts[:p] + before)
+                body = doc.texts[:p] + ["\n".join(before)]
                 return Layout(p + (1 if before else 0), p + 1, body)
-    return Layout(doc.pages, None, "\n".join(doc.texts))
+    return Layout(doc.pages, None, list(doc.texts))
 
 
 def is_heading(line: str, section: str) -> bool:
@@ -132,10 +132,14 @@ def is_heading(line: str, section: str) -> bool:
     return title_words(_RUN_IN.split(strip_numbering(line), maxsplit=1)[0]) == want
 
 
-def headings_found(doc: PdfText, sections: tuple[str, ...]) -> dict[str, int]:
-    """Required sections found, with the 1-based page of their first heading."""
+def headings_found(pages: list[str], sections: tuple[str, ...]) -> dict[str, int]:
+    """Required sections found in the body, with the 1-based page of their first heading.
+
+    Only the body is searched: bibliography entries ("Methods for scaling. In NeurIPS") look
+    like run-in headings.
+    """
     found: dict[str, int] = {}
-    for p, text in enumerate(doc.texts):
+    for p, text in enumerate(pages):
         for ln in _lines(text):
             if len(ln) > 300:
                 continue
@@ -215,7 +219,7 @@ def check(path: str, data: bytes, d: Deliverable, milestone: str = "") -> list[F
     if d.min_pages is not None and lay.content_pages < d.min_pages:
         out.append(_min_pages(finding, path, lay.content_pages, lay.references_page, d.min_pages))
     if d.sections:
-        found = headings_found(doc, d.sections)
+        found = headings_found(lay.body, d.sections)
         have = [s for s in d.sections if s in found]
         listed = ", ".join(have) if have else "none of the required headings"
         for s in d.sections:
@@ -228,7 +232,7 @@ def check(path: str, data: bytes, d: Deliverable, milestone: str = "") -> list[F
                         expected=s,
                     )
                 )
-    words = word_count(lay.body_text)
+    words = word_count("\n".join(lay.body))
     where = "before References" if lay.references_page else ""
     if d.min_words is not None and words < d.min_words:
         out.append(
