@@ -59,3 +59,31 @@ class ConfigError(ClassroomOpsError):
             f"{n} error{'s' if n != 1 else ''} in the course file; fix them and run "
             "`classroom-ops validate` again."
         ]
+
+
+class GitHubError(ClassroomOpsError):
+    """GitHub answered with an error we could not work around. `status` is the HTTP status."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
+class AuthError(GitHubError):
+    exit_code = EXIT_USAGE
+
+
+class NotFound(GitHubError):
+    pass
+
+
+class PermissionDenied(GitHubError):
+    pass
+
+
+class AlreadyExists(GitHubError):
+    pass
+
+
+class Unavailable(GitHubError):
+    """5xx, dropped connections, or rate limits that outlasted our patience."""

@@ -102,6 +102,12 @@ class Course:
     raw: dict = field(default_factory=dict, compare=False, repr=False)
     warnings: tuple = ()  # Problems of severity 'warning', shown by validate
 
+    @property
+    def staff_team_slug(self) -> str:
+        from .names import slugify
+
+        return slugify(self.staff_team)
+
     def repo_for(self, team: Team) -> str:
         return self.repo_name.format(team=team.slug)
 

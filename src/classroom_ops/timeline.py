@@ -16,7 +16,7 @@ than the instructor could have meant.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -57,11 +57,11 @@ def localize(d: date, t: time, tz: ZoneInfo) -> datetime:
     naive = datetime.combine(d, t)
     aware = naive.replace(tzinfo=tz, fold=0)
     # A time in a spring-forward gap does not survive a round trip through UTC.
-    roundtrip = aware.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None)
+    roundtrip = aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
     if roundtrip != naive:
         # fold=0 read the wall time with the offset from before the jump, which is the same
         # instant as the wall time moved forward by the gap: normalise it to the new offset.
-        return aware.astimezone(timezone.utc).astimezone(tz)
+        return aware.astimezone(UTC).astimezone(tz)
     return aware
 
 

@@ -1,7 +1,8 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+
+from support import EXAMPLE
 
 from classroom_ops.config import course_from_text, load_course
-from support import EXAMPLE
 
 
 def test_example_course_loads_with_six_milestones_and_a_dozen_teams():
@@ -17,7 +18,7 @@ def test_example_course_loads_with_six_milestones_and_a_dozen_teams():
 def test_week_deadlines_land_on_the_default_weekday_and_time():
     course = load_course(EXAMPLE)
     proposal = course.milestone("proposal")
-    assert proposal.due.astimezone(timezone.utc) == datetime(2026, 10, 10, 3, 59, tzinfo=timezone.utc)
+    assert proposal.due.astimezone(UTC) == datetime(2026, 10, 10, 3, 59, tzinfo=UTC)
     presentation = course.milestone("presentation")
     assert presentation.due.isoformat() == "2026-11-30T09:00:00-05:00"
 

@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -6,7 +6,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classroom_ops.timeline import (
-    DeadlineError, format_deadline, parse_duration, resolve, week_start,
+    DeadlineError,
+    format_deadline,
+    parse_duration,
+    resolve,
+    week_start,
 )
 
 NY = ZoneInfo("America/New_York")
@@ -33,14 +37,14 @@ def test_dates_and_times_in_the_course_zone():
 
 def test_iso_with_offset_keeps_the_moment():
     moment = r("2026-10-09T23:59:00+02:00")
-    assert moment.astimezone(timezone.utc) == datetime(2026, 10, 9, 21, 59, tzinfo=timezone.utc)
-    assert r("2026-10-09T12:00:00Z").astimezone(timezone.utc).hour == 12
+    assert moment.astimezone(UTC) == datetime(2026, 10, 9, 21, 59, tzinfo=UTC)
+    assert r("2026-10-09T12:00:00Z").astimezone(UTC).hour == 12
 
 
 def test_anywhere_on_earth_is_the_end_of_the_day_at_utc_minus_12():
     aoe = r("2026-10-09 AoE")
-    assert aoe.astimezone(timezone.utc) == datetime(2026, 10, 10, 11, 59, 59, tzinfo=timezone.utc)
-    assert r("2026-10-09 18:00 aoe").astimezone(timezone.utc).hour == 6
+    assert aoe.astimezone(UTC) == datetime(2026, 10, 10, 11, 59, 59, tzinfo=UTC)
+    assert r("2026-10-09 18:00 aoe").astimezone(UTC).hour == 6
 
 
 def test_dst_end_week_uses_standard_time():
@@ -51,7 +55,7 @@ def test_dst_end_week_uses_standard_time():
 
 def test_time_in_spring_forward_gap_moves_later():
     moment = resolve("2027-03-14 02:30", tz=NY, start=START)
-    assert moment.astimezone(timezone.utc) == datetime(2027, 3, 14, 7, 30, tzinfo=timezone.utc)
+    assert moment.astimezone(UTC) == datetime(2027, 3, 14, 7, 30, tzinfo=UTC)
     assert moment.astimezone(NY).hour == 3
 
 

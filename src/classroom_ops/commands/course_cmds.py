@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -41,7 +41,7 @@ def timeline_lines(course: Course) -> list[str]:
     rows = [("milestone", f"due ({course.timezone})", "due (UTC)", "deliverables")]
     for m in course.milestones:
         local = m.due.astimezone(tz)
-        utc = m.due.astimezone(timezone.utc)
+        utc = m.due.astimezone(UTC)
         rows.append((
             m.id,
             f"{local:%a %d %b %Y %H:%M} {local.tzname()}",

@@ -1,0 +1,245 @@
+"""The narrow GitHub interface the commands talk to.
+
+Each method is one GitHub operation with plain values in and out (see types.py), so commands and
+their tests never see PyGithub. Creates pass a `probe` to the transport, so a create that failed
+with a 5xx is looked up before it is ever tried again.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from urllib.parse import quote
+
+from ..errors import NotFound
+from .transport import Transport
+from .types import Issue, Push, RepoInfo, TeamInfo, TreeEntry
+
+
+def _repo(d: dict) -> RepoInfo:
+    return RepoInfo(
+        name=d["name"], full_name=d["full_name"], private=bool(d.get("private")),
+        archived=bool(d.get("archived")), default_branch=d.get("default_branch") or "main",
+        html_url=d.get("html_url", ""), is_template=bool(d.get("is_template")),
+        description=d.get("description") or "",
+    )
+
+
+def _issue(d: dict) -> Issue:
+    return Issue(
+        number=d["number"], title=d["title"], body=d.get("body") or "", state=d["state"],
+        labels=tuple(lb["name"] for lb in d.get("labels", [])), html_url=d.get("html_url", ""),
+        assignees=tuple(a["login"] for a in d.get("assignees") or []),
+    )
+
+
+def _parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+class GitHub:
+    def __init__(self, api_url: str, token: str, *, write_delay: float = 1.0, **kw):
+        self.t = Transport(api_url, token, write_delay=write_delay, **kw)
+        self.api_url = self.t.api_url
+
+    @property
+    def stats(self):
+        return self.t.stats
+
+    # -- identity and organization ------------------------------------------------------------
+    def whoami(self) -> str:
+        _, d = self.t.call("GET", "/user", what="the token's user")
+        return d["login"]
+
+    def server_time(self) -> datetime:
+        return self.t.server_time()
+
+    def org_role(self, org: str, login: str) -> str | None:
+        """'admin' (owner) or 'member' if `login` belongs to `org`; NotFound if the org is not."""
+        self.t.call("GET", f"/orgs/{org}", what=f"organization {org}")
+        try:
+            _, d = self.t.call("GET", f"/orgs/{org}/memberships/{login}",
+                               what=f"{login}'s membership in {org}")
+        except NotFound:
+            return None
+        return d.get("role") if d.get("state", "active") == "active" else None
+
+    # -- repositories -------------------------------------------------------------------------
+    def org_repos(self, org: str) -> dict[str, RepoInfo]:
+        items = self.t.paginate(f"/orgs/{org}/repos", {"type": "all"}, what=f"{org}'s repositories")
+        return {d["name"]: _repo(d) for d in items}
+
+    def get_repo(self, full_name: str) -> RepoInfo:
+        _, d = self.t.call("GET", f"/repos/{full_name}", what=f"repository {full_name}")
+        return _repo(d)
+
+    def create_repo(self, org: str, name: str, *, private: bool, description: str,
+                    auto_init: bool) -> RepoInfo:
+        _, d = self.t.call(
+            "POST", f"/orgs/{org}/repos",
+            body={"name": name, "private": private, "description": description,
+                  "auto_init": auto_init, "has_wiki": False},
+            probe=lambda: self.get_repo(f"{org}/{name}"), what=f"creating {org}/{name}")
+        return d if isinstance(d, RepoInfo) else _repo(d)
+
+    def generate_repo(self, template: str, org: str, name: str, *, private: bool,
+                      description: str) -> RepoInfo:
+        _, d = self.t.call(
+            "POST", f"/repos/{template}/generate",
+            body={"owner": org, "name": name, "private": private, "description": description,
+                  "include_all_branches": False},
+            probe=lambda: self.get_repo(f"{org}/{name}"),
+            what=f"generating {org}/{name} from {template}")
+        return d if isinstance(d, RepoInfo) else _repo(d)
+
+    def edit_repo(self, full_name: str, **fields) -> RepoInfo:
+        _, d = self.t.call("PATCH", f"/repos/{full_name}", body=fields,
+                           what=f"editing {full_name}")
+        return _repo(d)
+
+    def collaborators(self, full_name: str) -> dict[str, str]:
+        """Everyone with access (directly, through teams, as owners): login -> role name."""
+        items = self.t.paginate(f"/repos/{full_name}/collaborators", {"affiliation": "all"},
+                                what=f"who can reach {full_name}")
+        return {d["login"]: _norm(d.get("role_name") or _role(d.get("permissions") or {}))
+                for d in items}
+
+    def org_owners(self, org: str) -> set[str]:
+        items = self.t.paginate(f"/orgs/{org}/members", {"role": "admin"},
+                                what=f"owners of {org}")
+        return {d["login"] for d in items}
+
+    # -- teams --------------------------------------------------------------------------------
+    def teams(self, org: str) -> dict[str, TeamInfo]:
+        items = self.t.paginate(f"/orgs/{org}/teams", what=f"{org}'s teams")
+        return {d["slug"]: TeamInfo(d["slug"], d["name"], d["id"]) for d in items}
+
+    def get_team(self, org: str, slug: str) -> TeamInfo:
+        _, d = self.t.call("GET", f"/orgs/{org}/teams/{slug}", what=f"team {slug}")
+        return TeamInfo(d["slug"], d["name"], d["id"])
+
+    def create_team(self, org: str, name: str, slug: str, *, description: str = "",
+                    repo: str | None = None, permission: str = "pull") -> TeamInfo:
+        body: dict = {"name": name, "description": description, "privacy": "closed"}
+        if repo:
+            body.update(repo_names=[repo], permission=permission)
+        _, d = self.t.call("POST", f"/orgs/{org}/teams", body=body,
+                           probe=lambda: self.get_team(org, slug), what=f"creating team {name}")
+        return d if isinstance(d, TeamInfo) else TeamInfo(d["slug"], d["name"], d["id"])
+
+    def team_members(self, org: str, slug: str) -> set[str]:
+        items = self.t.paginate(f"/orgs/{org}/teams/{slug}/members", what=f"members of {slug}")
+        return {d["login"] for d in items}
+
+    def add_team_member(self, org: str, slug: str, login: str, role: str = "member") -> str:
+        _, d = self.t.call("PUT", f"/orgs/{org}/teams/{slug}/memberships/{login}",
+                           body={"role": role}, what=f"adding {login} to {slug}")
+        return d.get("state", "active")
+
+    def remove_team_member(self, org: str, slug: str, login: str) -> None:
+        try:
+            self.t.call("DELETE", f"/orgs/{org}/teams/{slug}/memberships/{login}",
+                        what=f"removing {login} from {slug}")
+        except NotFound:
+            pass  # already gone: the goal is reached
+
+    def team_repos(self, org: str, slug: str) -> dict[str, str]:
+        """Repositories the team can reach: full name -> permission."""
+        items = self.t.paginate(f"/orgs/{org}/teams/{slug}/repos", what=f"{slug}'s repositories")
+        return {d["full_name"]: _norm(d.get("role_name") or _role(d.get("permissions") or {}))
+                for d in items}
+
+    def set_team_repo(self, org: str, slug: str, full_name: str, permission: str) -> None:
+        self.t.call("PUT", f"/orgs/{org}/teams/{slug}/repos/{full_name}",
+                    body={"permission": permission},
+                    what=f"giving {slug} {permission} on {full_name}")
+
+    # -- git data -----------------------------------------------------------------------------
+    def get_branch_sha(self, full_name: str, branch: str) -> str:
+        _, d = self.t.call("GET", f"/repos/{full_name}/git/ref/heads/{quote(branch)}",
+                           what=f"{full_name} branch {branch}")
+        return d["object"]["sha"]
+
+    def get_commit(self, full_name: str, sha: str) -> dict:
+        _, d = self.t.call("GET", f"/repos/{full_name}/git/commits/{sha}",
+                           what=f"commit {sha[:7]} of {full_name}")
+        return d
+
+    def commit_files(self, full_name: str, branch: str, files: dict[str, bytes], message: str,
+                     *, parent: str, delete: list[str] = ()) -> str:
+        """One commit on top of `parent` that writes `files` and removes `delete`, in three
+        requests when all files are text (inline tree content) and one more per binary file.
+        Moves the branch to it."""
+        tree_items: list[dict] = [{"path": p, "mode": "100644", "type": "blob", "sha": None}
+                                  for p in delete if p not in files]
+        for path, data in sorted(files.items()):
+            try:
+                text = data.decode("utf-8")
+                tree_items.append({"path": path, "mode": "100644", "type": "blob",
+                                   "content": text})
+            except UnicodeDecodeError:
+                _, blob = self.t.call(
+                    "POST", f"/repos/{full_name}/git/blobs",
+                    body={"content": base64.b64encode(data).decode(), "encoding": "base64"},
+                    what=f"uploading {path}")
+                tree_items.append({"path": path, "mode": "100644", "type": "blob",
+                                   "sha": blob["sha"]})
+        base = self.get_commit(full_name, parent)["tree"]["sha"] if parent else None
+        body = {"tree": tree_items}
+        if base:
+            body["base_tree"] = base
+        # Trees, blobs and commits are content-addressed: creating one twice is harmless, so
+        # these POSTs may be retried without a probe.
+        _, tree = self.t.call("POST", f"/repos/{full_name}/git/trees", body=body,
+                              probe=lambda: None, what=f"writing files to {full_name}")
+        _, commit = self.t.call(
+            "POST", f"/repos/{full_name}/git/commits",
+            body={"message": message, "tree": tree["sha"], "parents": [parent] if parent else []},
+            probe=lambda: None, what=f"committing to {full_name}")
+        self.t.call("PATCH", f"/repos/{full_name}/git/refs/heads/{quote(branch)}",
+                    body={"sha": commit["sha"], "force": False},
+                    what=f"moving {full_name} {branch}")
+        return commit["sha"]
+
+    def tree(self, full_name: str, sha: str) -> list[TreeEntry]:
+        _, d = self.t.call("GET", f"/repos/{full_name}/git/trees/{sha}",
+                           params={"recursive": 1}, what=f"files of {full_name}")
+        return [TreeEntry(e["path"], e["type"], e["sha"], e.get("size"), e.get("mode", ""))
+                for e in d.get("tree", [])]
+
+    def blob(self, full_name: str, sha: str) -> bytes:
+        _, d = self.t.call("GET", f"/repos/{full_name}/git/blobs/{sha}", what=f"a file of "
+                           f"{full_name}")
+        return base64.b64decode(d.get("content") or "")
+
+    def pushes(self, full_name: str, ref: str) -> list[Push]:
+        """Pushes to `ref`, oldest first, with GitHub's own timestamps (PyGithub has no wrapper
+        for /activity, so it goes through the requester)."""
+        items = self.t.paginate(f"/repos/{full_name}/activity",
+                                {"ref": ref, "direction": "asc"}, what=f"pushes to {full_name}")
+        out = [Push(_parse_time(d["timestamp"]), d.get("ref", ref), d.get("before") or "",
+                    d.get("after") or "", (d.get("actor") or {}).get("login", ""),
+                    d.get("activity_type", "push")) for d in items]
+        return sorted(out, key=lambda p: p.timestamp)
+
+    # -- issues -------------------------------------------------------------------------------
+    def issues(self, full_name: str, *, labels: list[str], state: str = "all") -> list[Issue]:
+        items = self.t.paginate(f"/repos/{full_name}/issues",
+                                {"labels": ",".join(labels), "state": state},
+                                what=f"issues of {full_name}")
+        return [_issue(d) for d in items if "pull_request" not in d]
+
+
+_ROLE_NAMES = {"write": "push", "read": "pull"}
+
+
+def _norm(role: str) -> str:
+    """GitHub's `role_name` says write/read where permissions say push/pull."""
+    return _ROLE_NAMES.get(role, role)
+
+
+def _role(perms: dict) -> str:
+    for role in ("admin", "maintain", "push", "triage", "pull"):
+        if perms.get(role):
+            return role
+    return ""

@@ -1,0 +1,68 @@
+"""Plain values the GitHub adapter hands back: no PyGithub objects leak past the adapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class RepoInfo:
+    name: str
+    full_name: str
+    private: bool
+    archived: bool
+    default_branch: str
+    html_url: str
+    is_template: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class TeamInfo:
+    slug: str
+    name: str
+    id: int
+
+
+@dataclass(frozen=True)
+class Push:
+    """One push as GitHub recorded it: `timestamp` is the server's, never the commit's date."""
+
+    timestamp: datetime
+    ref: str
+    before: str
+    after: str
+    actor: str
+    activity_type: str
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    path: str
+    type: str  # blob, tree, commit
+    sha: str
+    size: int | None
+    mode: str = "100644"
+
+
+@dataclass(frozen=True)
+class Issue:
+    number: int
+    title: str
+    body: str
+    state: str
+    labels: tuple[str, ...]
+    html_url: str
+    assignees: tuple[str, ...] = ()
+
+
+@dataclass
+class RequestStats:
+    """What this run cost: counted here so commands can report it without the sandbox."""
+
+    reads: int = 0
+    writes: int = 0
+    retries: int = 0
+    waited: float = 0.0
+    by_status: dict[int, int] = field(default_factory=dict)

@@ -1,0 +1,106 @@
+"""`classroom-ops provision`: create and reconcile every team's repository and team."""
+
+from __future__ import annotations
+
+import sys
+from urllib.parse import urlparse
+
+import click
+
+from ..adapter import GitHub
+from ..config import load_course
+from ..errors import EXIT_PROBLEMS, UsageError
+from ..output import Reporter
+from ..provision import prepare
+
+
+def is_local_api(api_url: str) -> bool:
+    return (urlparse(api_url).hostname or "") in ("127.0.0.1", "localhost", "::1")
+
+
+def connect(settings, write_delay: float | None = None) -> GitHub:
+    if write_delay is None:
+        # GitHub asks for a pause between writes; a local sandbox needs none.
+        write_delay = 0.0 if is_local_api(settings.api_url) else 1.0
+    return GitHub(settings.api_url, settings.token(), write_delay=write_delay)
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help="Print the plan and stop; write nothing.")
+@click.option("--team", "teams", multiple=True, metavar="SLUG",
+              help="Only these teams (repeatable).")
+@click.option("--yes", is_flag=True, help="Apply without asking for confirmation.")
+@click.option("--write-delay", type=float, default=None, metavar="SECONDS",
+              help="Pause between writes [default: 1.0 against GitHub, 0 against a local "
+                   "sandbox].")
+@click.pass_context
+def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
+              write_delay: float | None) -> int:
+    """Create every team's repository, team and access; rerun to reconcile roster changes."""
+    from ..cli import Settings, config_path
+
+    settings = ctx.find_object(Settings)
+    path = config_path(ctx)
+    course = load_course(path)
+    unknown = [t for t in teams if t not in {x.slug for x in course.teams}]
+    if unknown:
+        raise UsageError(f"unknown team {', '.join(unknown)}; teams are: "
+                         f"{', '.join(t.slug for t in course.teams)}")
+    out = Reporter()
+    gh = connect(settings, write_delay)
+    run = prepare(gh, course, path.parent, list(teams) or None)
+    plan = run.plan
+
+    out.line(f"plan for {course.org} ({len(run.teams)} teams):")
+    for step in plan.course_steps:
+        out.line(f"  course: {step.describe()}")
+    changed = 0
+    for team in run.teams:
+        steps = plan.for_team(team.slug)
+        if steps:
+            changed += 1
+            out.line(f"  {team.slug}: " + "; ".join(s.describe() for s in steps))
+    for note in plan.notes:
+        out.line(f"  note: {note}")
+    counts = plan.counts()
+    summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts.items()))
+    out.line(f"{len(plan.steps)} changes for {changed} teams" + (f" ({summary})" if summary
+                                                                  else ""))
+    if dry_run or not plan.steps:
+        out.line("dry run: nothing written" if dry_run else "nothing to do: up to date")
+        return 0
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError("not a terminal, so cannot ask for confirmation: pass --yes to "
+                             "apply, or --dry-run to only see the plan")
+        click.confirm("apply these changes?", abort=True)
+
+    progress = _Progress(out, len(run.teams))
+    results = run.apply(on_team=progress.team_done)
+    failed = [r for r in results if r.error]
+    out.line("")
+    out.line(f"{'team':24} {'result':8} changes")
+    for r in results:
+        out.line(f"{r.slug:24} {'FAILED' if r.error else 'ok':8} {len(r.done)}")
+    st = gh.stats
+    out.line(f"{len(results) - len(failed)} teams done, {len(failed)} failed; "
+             f"{st.reads} reads, {st.writes} writes, {st.retries} retries")
+    if failed:
+        for r in failed:
+            out.line(f"error: {r.slug}: {r.error}")
+        out.line("rerun the same command to finish: it only does what is still missing")
+        return EXIT_PROBLEMS
+    return 0
+
+
+class _Progress:
+    """Plain lines, one per team: readable in CI logs and on terminals alike."""
+
+    def __init__(self, out: Reporter, total: int):
+        self.out, self.total, self.n = out, total, 0
+
+    def team_done(self, team, result) -> None:
+        self.n += 1
+        status = f"failed: {result.error}" if result.error else \
+            ", ".join(s.describe() for s in result.done)
+        self.out.line(f"[{self.n}] {team.slug}: {status}")

@@ -1,0 +1,49 @@
+"""Provisioning: bring the organization to the state the course file describes.
+
+config -> desired state -> observe -> plan -> (confirm) -> apply -> summary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..adapter import GitHub
+from ..model import Course
+from .apply import Applier, TeamResult
+from .plan import Plan, make_plan
+from .render import read_template_dir
+from .state import observe, preflight, template_source
+
+__all__ = ["ProvisionRun", "prepare", "Plan"]
+
+
+@dataclass
+class ProvisionRun:
+    course: Course
+    gh: GitHub
+    plan: Plan
+    applier: Applier
+    teams: list
+
+    def apply(self, on_step=None, on_team=None) -> list[TeamResult]:
+        self.applier.course_steps(self.plan.course_steps)
+        results = []
+        for team in self.teams:
+            if not self.plan.for_team(team.slug):
+                continue
+            res = self.applier.team(team, self.plan, on_step=on_step)
+            results.append(res)
+            if on_team:
+                on_team(team, res)
+        return results
+
+
+def prepare(gh: GitHub, course: Course, course_dir: Path, only: list[str] | None) -> ProvisionRun:
+    source = template_source(course, course_dir)
+    me = preflight(gh, course, source)
+    template_files = read_template_dir(source.folder) if source.folder else None
+    teams = [t for t in course.teams if not only or t.slug in only]
+    obs = observe(gh, course, teams, me)
+    plan = make_plan(course, obs, teams)
+    return ProvisionRun(course, gh, plan, Applier(gh, course, source, template_files), teams)

@@ -1,0 +1,120 @@
+"""Carry out a provisioning plan, team by team, serially.
+
+One team's failure is recorded and the others go on. Steps are ordered so that a run killed at any
+point leaves a state from which the next run's plan finishes the job (see plan.py).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from ..adapter import GitHub
+from ..errors import ClassroomOpsError, GitHubError, NotFound
+from ..model import Course, Team
+from .plan import Plan, Step
+from .render import SUFFIX, render_team_files
+from .state import SETUP_MESSAGE, TemplateSource
+
+
+@dataclass
+class TeamResult:
+    slug: str
+    done: list[Step] = field(default_factory=list)
+    error: str | None = None
+
+
+def wait_until_ready(gh: GitHub, full: str, branch: str, *, timeout: float = 120.0,
+                     sleep=time.sleep) -> str:
+    """A repository generated from a template is empty for a while (contents 404, git 409):
+    poll its branch, backing off, as Terraform's provider does."""
+    delay, waited = 0.25, 0.0
+    while True:
+        try:
+            return gh.get_branch_sha(full, branch)
+        except (NotFound, GitHubError) as e:
+            if isinstance(e, GitHubError) and not isinstance(e, NotFound) and e.status != 409:
+                raise
+            if waited >= timeout:
+                raise GitHubError(f"{full} was still empty {int(timeout)} s after it was "
+                                  "generated; rerun provision to finish it") from None
+            sleep(delay)
+            waited += delay
+            delay = min(delay * 2, 8.0)
+
+
+class Applier:
+    def __init__(self, gh: GitHub, course: Course, source: TemplateSource,
+                 template_files: dict[str, bytes] | None):
+        self.gh = gh
+        self.course = course
+        self.source = source
+        self.template_files = template_files
+
+    def course_steps(self, steps: list[Step]) -> None:
+        org = self.course.org
+        for step in steps:
+            if step.kind == "create_staff_team":
+                self.gh.create_team(org, self.course.staff_team, self.course.staff_team_slug,
+                                    description=f"Staff of {self.course.name}")
+            elif step.kind == "add_staff_member":
+                self.gh.add_team_member(org, self.course.staff_team_slug, step.detail,
+                                        role="maintainer")
+
+    def team(self, team: Team, plan: Plan, on_step=None) -> TeamResult:
+        result = TeamResult(team.slug)
+        try:
+            for step in plan.for_team(team.slug):
+                self._step(team, step)
+                result.done.append(step)
+                if on_step:
+                    on_step(team, step)
+        except ClassroomOpsError as e:
+            result.error = str(e)
+        return result
+
+    def _step(self, team: Team, step: Step) -> None:
+        c, gh = self.course, self.gh
+        repo = c.repo_for(team)
+        full = f"{c.org}/{repo}"
+        description = f"{c.name}: {team.name}"
+        if step.kind == "create_repo":
+            if self.source.repo:
+                gh.generate_repo(self.source.repo, c.org, repo, private=c.private,
+                                 description=description)
+            else:
+                gh.create_repo(c.org, repo, private=c.private, description=description,
+                               auto_init=True)
+        elif step.kind == "write_files":
+            self._write_files(team, full)
+        elif step.kind == "create_team":
+            gh.create_team(c.org, team.name, team.slug, description=description, repo=full,
+                           permission=c.permission)
+        elif step.kind == "add_member":
+            gh.add_team_member(c.org, team.slug, step.detail)
+        elif step.kind == "remove_member":
+            gh.remove_team_member(c.org, team.slug, step.detail)
+        elif step.kind == "set_permission":
+            gh.set_team_repo(c.org, team.slug, full, c.permission)
+        elif step.kind == "staff_access":
+            gh.set_team_repo(c.org, c.staff_team_slug, full, "maintain")
+        else:  # pragma: no cover - plan.py and this list change together
+            raise AssertionError(step.kind)
+
+    def _write_files(self, team: Team, full: str) -> None:
+        info = self.gh.get_repo(full)
+        head = wait_until_ready(self.gh, full, info.default_branch)
+        if self.template_files is not None:
+            files = render_team_files(self.template_files, self.course, team)
+            self.gh.commit_files(full, info.default_branch, files,
+                                 f"{SETUP_MESSAGE} for {team.name}", parent=head)
+            return
+        # From a GitHub template: the generated copy holds the *.jinja sources; render them in
+        # place and remove the sources in the same commit.
+        tree = self.gh.tree(full, head)
+        sources = {e.path: self.gh.blob(full, e.sha) for e in tree
+                   if e.type == "blob" and e.path.endswith(SUFFIX)}
+        files = render_team_files(sources, self.course, team)
+        self.gh.commit_files(full, info.default_branch, files,
+                             f"{SETUP_MESSAGE} for {team.name}", parent=head,
+                             delete=list(sources))

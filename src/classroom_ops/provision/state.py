@@ -1,0 +1,93 @@
+"""Pre-flight checks and reading GitHub's current state for a plan, in as few requests as
+possible: list reads for the whole organization, one read per existing team, and more only for a
+team whose access looks wrong or whose setup was interrupted."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..adapter import GitHub
+from ..errors import GitHubError, NotFound, UsageError
+from ..model import Course, Team
+from .plan import Observed, needs_details
+
+SETUP_MESSAGE = "classroom-ops: set up the team repository"
+
+
+@dataclass
+class TemplateSource:
+    folder: Path | None = None  # a local folder
+    repo: str | None = None  # owner/name of a GitHub template repository
+
+    @property
+    def label(self) -> str:
+        return str(self.folder) if self.folder else f"{self.repo} (GitHub template)"
+
+
+def template_source(course: Course, course_dir: Path) -> TemplateSource:
+    if re.fullmatch(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+", course.template) and \
+            not (course_dir / course.template).is_dir():
+        return TemplateSource(repo=course.template)
+    return TemplateSource(folder=(course_dir / course.template).resolve())
+
+
+def preflight(gh: GitHub, course: Course, source: TemplateSource) -> str:
+    """Fail early, with one clear message, before any write. Returns the token's login."""
+    me = gh.whoami()
+    try:
+        role = gh.org_role(course.org, me)
+    except NotFound:
+        raise UsageError(f"organization '{course.org}' does not exist or the token cannot see "
+                         "it; check course.org and that the token belongs to an owner") from None
+    if role != "admin":
+        raise UsageError(
+            f"{me} is {'a member' if role else 'not a member'} of {course.org}, not an owner; "
+            "provisioning creates repositories and teams, which needs an owner's token (or a "
+            "GitHub App with Administration and Members write)")
+    if source.repo:
+        try:
+            tpl = gh.get_repo(source.repo)
+        except NotFound:
+            raise UsageError(f"template repository {source.repo} does not exist or the token "
+                             "cannot see it (repos.template)") from None
+        if not tpl.is_template:
+            raise UsageError(f"{source.repo} is not a template repository; tick 'Template "
+                             "repository' in its settings (or PATCH is_template: true)")
+    elif not source.folder or not source.folder.is_dir():
+        raise UsageError(f"template folder {source.folder} does not exist (repos.template)")
+    return me
+
+
+def observe(gh: GitHub, course: Course, teams: list[Team], me: str) -> Observed:
+    org = course.org
+    obs = Observed()
+    obs.repos = set(gh.org_repos(org))
+    obs.teams = set(gh.teams(org))
+    obs.ignore = {me} | gh.org_owners(org)
+    staff = course.staff_team_slug
+    if course.staff_members and staff in obs.teams:
+        obs.staff_members = gh.team_members(org, staff)
+        obs.staff_repos = gh.team_repos(org, staff)
+    for team in teams:
+        repo = course.repo_for(team)
+        full = f"{org}/{repo}"
+        if repo in obs.repos and team.slug in obs.teams:
+            obs.access[team.slug] = gh.collaborators(full)
+            if needs_details(course, obs, team):
+                obs.team_members[team.slug] = gh.team_members(org, team.slug)
+                obs.team_permission[team.slug] = gh.team_repos(org, team.slug).get(full, "")
+        elif repo in obs.repos:
+            obs.rendered[team.slug] = _was_set_up(gh, full)
+    return obs
+
+
+def _was_set_up(gh: GitHub, full: str) -> bool:
+    """Whether an interrupted run already wrote the team's files (its last commit is ours)."""
+    try:
+        info = gh.get_repo(full)
+        sha = gh.get_branch_sha(full, info.default_branch)
+        return gh.get_commit(full, sha).get("message", "").startswith(SETUP_MESSAGE)
+    except (NotFound, GitHubError):
+        return False
