@@ -1,0 +1,602 @@
+"""Issues, comments, labels, milestones, and issue search."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from datetime import datetime
+
+from . import access, shapes
+from .clock import parse_time
+from .errors import ApiError, validation
+from .routing import Ctx, Response, route
+from .state import level
+
+DEFAULT_LABELS = [
+    ("bug", "d73a4a", "Something isn't working"),
+    ("documentation", "0075ca", "Improvements or additions to documentation"),
+    ("duplicate", "cfd3d7", "This issue or pull request already exists"),
+    ("enhancement", "a2eeef", "New feature or request"),
+    ("good first issue", "7057ff", "Good for newcomers"),
+    ("help wanted", "008672", "Extra attention is needed"),
+    ("invalid", "e4e669", "This doesn't seem right"),
+    ("question", "d876e3", "Further information is requested"),
+    ("wontfix", "ffffff", "This will not be worked on"),
+]
+COLOR_RE = re.compile(r"^[0-9a-fA-F]{6}$")
+
+
+def add_default_labels(state, repo: dict) -> None:
+    # New repositories come with GitHub's default labels; generating from a template does not
+    # bring the template's own labels, only these.
+    for name, color, desc in DEFAULT_LABELS:
+        repo["labels"][name] = {"id": state.new_id(), "name": name, "color": color,
+                                "description": desc, "default": True}
+
+
+def _issues_on(ctx: Ctx, r: dict) -> None:
+    if not r["has_issues"]:
+        raise ApiError(410, "Issues are disabled for this repo")
+
+
+def _issue(ctx: Ctx, r: dict, number: str) -> dict:
+    i = r["issues"].get(str(number))
+    if not i:
+        raise ApiError(404)
+    return i
+
+
+def _association(ctx: Ctx, r: dict) -> str:
+    if not ctx.user:
+        return "NONE"
+    if access.org_role(ctx.state, r["owner"], ctx.user["login"]):
+        return "MEMBER"
+    if r["owner"].lower() == ctx.user["login"].lower():
+        return "OWNER"
+    if ctx.user["login"].lower() in r["collaborators"]:
+        return "COLLABORATOR"
+    return "NONE"
+
+
+def _ensure_labels(ctx: Ctx, r: dict, names: list) -> list[str]:
+    result = []
+    for name in names:
+        if isinstance(name, dict):
+            name = name.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise validation("Label", "name", "invalid")
+        lab = r["labels"].get(name.lower())
+        if lab is None:
+            # Unknown labels are created on the fly, as GitHub does, in its neutral grey.
+            lab = {"id": ctx.state.new_id(), "name": name, "color": "ededed",
+                   "description": None, "default": False}
+            r["labels"][name.lower()] = lab
+        if lab["name"] not in result:
+            result.append(lab["name"])
+    return result
+
+
+def _assignees(ctx: Ctx, r: dict, logins: list) -> list[str]:
+    result = []
+    errors = []
+    for login in logins:
+        user = ctx.state.user(login) if isinstance(login, str) else None
+        if not user or level(access.permission(ctx.state, r, user)) < 3:
+            errors.append({"value": login, "resource": "Issue", "field": "assignees",
+                           "code": "invalid"})
+            continue
+        if user["login"] not in result:
+            result.append(user["login"])
+    if errors:
+        raise ApiError(422, "Validation Failed", errors)
+    return result[:10]
+
+
+def _milestone(r: dict, number) -> int | None:
+    if number is None:
+        return None
+    if str(number) not in r["milestones"]:
+        raise validation("Issue", "milestone", "invalid", value=number)
+    return int(number)
+
+
+def render(ctx: Ctx, r: dict, i: dict) -> dict:
+    return shapes.issue(ctx.base, ctx.state, r, i)
+
+
+# -- issues ---------------------------------------------------------------------------------------
+def _filter_issues(ctx: Ctx, r: dict, issues: list[dict]) -> list[dict]:
+    state = ctx.arg("state", "open")
+    if state not in ("open", "closed", "all"):
+        raise validation("Issue", "state", "invalid")
+    out = [i for i in issues if state == "all" or i["state"] == state]
+    if ctx.arg("labels"):
+        wanted = [x.strip().lower() for x in ctx.arg("labels").split(",") if x.strip()]
+        out = [i for i in out if all(w in [n.lower() for n in i["labels"]] for w in wanted)]
+    ms = ctx.arg("milestone")
+    if ms == "*":
+        out = [i for i in out if i.get("milestone")]
+    elif ms == "none":
+        out = [i for i in out if not i.get("milestone")]
+    elif ms:
+        out = [i for i in out if str(i.get("milestone")) == ms]
+    who = ctx.arg("assignee")
+    if who == "*":
+        out = [i for i in out if i["assignees"]]
+    elif who == "none":
+        out = [i for i in out if not i["assignees"]]
+    elif who:
+        out = [i for i in out if who.lower() in [a.lower() for a in i["assignees"]]]
+    creator = ctx.arg("creator")
+    if creator:
+        out = [i for i in out if i["user"].lower() == creator.lower()]
+    since = ctx.time_arg("since")
+    if since:
+        out = [i for i in out if parse_time(i["updated_at"]) >= since]
+    sort = ctx.arg("sort", "created")
+    field = {"created": "created_at", "updated": "updated_at", "comments": "comments"}.get(sort)
+    if field is None:
+        raise validation("Issue", "sort", "invalid")
+    out.sort(key=lambda i: (i[field], i["number"]), reverse=ctx.arg("direction", "desc") != "asc")
+    return out
+
+
+@route("GET", "/repos/{owner}/{repo}/issues")
+def list_issues(ctx: Ctx, owner: str, repo: str) -> Response:
+    r = ctx.repo(owner, repo)
+    _issues_on(ctx, r)
+    items = _filter_issues(ctx, r, list(r["issues"].values()))
+    resp = ctx.paginate(items)
+    resp.body = [render(ctx, r, i) for i in resp.body]
+    return resp
+
+
+@route("POST", "/repos/{owner}/{repo}/issues")
+def create_issue(ctx: Ctx, owner: str, repo: str) -> Response:
+    r = ctx.repo(owner, repo, need="pull", write=True)
+    ctx.need_user()
+    _issues_on(ctx, r)
+    data = ctx.json()
+    title = data.get("title")
+    if isinstance(title, int):
+        title = str(title)
+    if not isinstance(title, str) or not title.strip():
+        raise validation("Issue", "title", "missing_field")
+    triage = level(ctx.perm(r)) >= 2
+    now = ctx.now_iso()
+    number = r["next_number"]
+    i = {"id": ctx.state.new_id(), "number": number, "title": title,
+         "body": data.get("body"), "user": ctx.login, "labels": [], "assignees": [],
+         "milestone": None, "state": "open", "state_reason": None, "comments": 0,
+         "created_at": now, "updated_at": now, "closed_at": None, "closed_by": None,
+         "author_association": _association(ctx, r)}
+    # Without triage access GitHub silently drops labels, assignees and milestone.
+    if triage:
+        assignees = list(data.get("assignees") or [])
+        if data.get("assignee"):
+            assignees.insert(0, data["assignee"])
+        i["assignees"] = _assignees(ctx, r, assignees)
+        i["milestone"] = _milestone(r, data.get("milestone"))
+        i["labels"] = _ensure_labels(ctx, r, data.get("labels") or [])
+    r["next_number"] = number + 1
+    r["issues"][str(number)] = i
+    return Response(201, render(ctx, r, i),
+                    {"Location": f"{ctx.base}/repos/{r['owner']}/{r['name']}/issues/{number}"})
+
+
+@route("GET", "/repos/{owner}/{repo}/issues/{number}")
+def get_issue(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
+    r = ctx.repo(owner, repo)
+    _issues_on(ctx, r)
+    return Response(200, render(ctx, r, _issue(ctx, r, number)))
+
+
+@route("PATCH", "/repos/{owner}/{repo}/issues/{number}")
+def edit_issue(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
+    r = ctx.repo(owner, repo, need="pull", write=True)
+    me = ctx.need_user()
+    i = _issue(ctx, r, number)
+    triage = level(ctx.perm(r)) >= 2
+    if not triage and i["user"].lower() != me["login"].lower():
+        raise ApiError(403, "Must have triage access to edit this issue.")
+    data = ctx.json()
+    if "title" in data:
+        if not data["title"]:
+            raise validation("Issue", "title", "missing_field")
+        i["title"] = str(data["title"])
+    if "body" in data:
+        i["body"] = data["body"]
+    if "state" in data and data["state"] is not None:
+        if data["state"] not in ("open", "closed"):
+            raise validation("Issue", "state", "invalid")
+        if data["state"] == "closed" and i["state"] != "closed":
+            i["closed_at"] = ctx.now_iso()
+            i["closed_by"] = me["login"]
+            i["state_reason"] = data.get("state_reason") or "completed"
+        elif data["state"] == "open" and i["state"] != "open":
+            i["closed_at"] = None
+            i["closed_by"] = None
+            i["state_reason"] = "reopened"
+        i["state"] = data["state"]
+    if data.get("state_reason") and i["state"] == "closed":
+        if data["state_reason"] not in ("completed", "not_planned", "duplicate"):
+            raise validation("Issue", "state_reason", "invalid")
+        i["state_reason"] = data["state_reason"]
+    if triage:
+        if "labels" in data:
+            i["labels"] = _ensure_labels(ctx, r, data["labels"] or [])
+        if "assignees" in data:
+            i["assignees"] = _assignees(ctx, r, data["assignees"] or [])
+        elif "assignee" in data:
+            i["assignees"] = _assignees(ctx, r, [data["assignee"]] if data["assignee"] else [])
+        if "milestone" in data:
+            i["milestone"] = _milestone(r, data["milestone"])
+    i["updated_at"] = ctx.now_iso()
+    return Response(200, render(ctx, r, i))
+
+
+# -- comments -------------------------------------------------------------------------------------
+@route("GET", "/repos/{owner}/{repo}/issues/{number}/comments")
+def list_comments(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
+    r = ctx.repo(owner, repo)
+    i = _issue(ctx, r, number)
+    items = [c for c in r["comments"].values() if c["issue"] == i["number"]]
+    since = ctx.time_arg("since")
+    if since:
+        items = [c for c in items if parse_time(c["updated_at"]) >= since]
+    items.sort(key=lambda c: c["id"])
+    resp = ctx.paginate(items)
+    resp.body = [shapes.comment(ctx.base, ctx.state, r, c) for c in resp.body]
+    return resp
+
+
+@route("POST", "/repos/{owner}/{repo}/issues/{number}/comments")
+def create_comment(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
+    r = ctx.repo(owner, repo, need="pull", write=True)
+    ctx.need_user()
+    i = _issue(ctx, r, number)
+    body = ctx.json().get("body")
+    if not isinstance(body, str) or not body:
+        raise validation("IssueComment", "body", "missing_field")
+    now = ctx.now_iso()
+    c = {"id": ctx.state.new_id(), "issue": i["number"], "body": body, "user": ctx.login,
+         "created_at": now, "updated_at": now, "author_association": _association(ctx, r)}
+    r["comments"][str(c["id"])] = c
+    i["comments"] += 1
+    i["updated_at"] = now
+    return Response(201, shapes.comment(ctx.base, ctx.state, r, c))
+
+
+@route("GET", "/repos/{owner}/{repo}/issues/comments/{cid}")
+def get_comment(ctx: Ctx, owner: str, repo: str, cid: str) -> Response:
+    r = ctx.repo(owner, repo)
+    c = r["comments"].get(cid)
+    if not c:
+        raise ApiError(404)
+    return Response(200, shapes.comment(ctx.base, ctx.state, r, c))
+
+
+# -- labels ---------------------------------------------------------------------------------------
+def _label(r: dict, name: str) -> dict:
+    lab = r["labels"].get(name.lower())
+    if not lab:
+        raise ApiError(404)
+    return lab
+
+
+@route("GET", "/repos/{owner}/{repo}/labels")
+def list_labels(ctx: Ctx, owner: str, repo: str) -> Response:
+    r = ctx.repo(owner, repo)
+    labels = sorted(r["labels"].values(), key=lambda x: x["id"])
+    return ctx.paginate([shapes.label(ctx.base, r, x) for x in labels])
+
+
+@route("POST", "/repos/{owner}/{repo}/labels")
+def create_label(ctx: Ctx, owner: str, repo: str) -> Response:
+    r = ctx.repo(owner, repo, need="push", write=True)
+    data = ctx.json()
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise validation("Label", "name", "missing_field")
+    color = (data.get("color") or "ededed").lstrip("#")
+    if not COLOR_RE.match(color):
+        raise validation("Label", "color", "invalid")
+    if name.lower() in r["labels"]:
+        raise validation("Label", "name", "already_exists")
+    lab = {"id": ctx.state.new_id(), "name": name, "color": color.lower(),
+           "description": data.get("description"), "default": False}
+    r["labels"][name.lower()] = lab
+    return Response(201, shapes.label(ctx.base, r, lab))
+
+
+@route("GET", "/repos/{owner}/{repo}/labels/{name}")
+def get_label(ctx: Ctx, owner: str, repo: str, name: str) -> Response:
+    r = ctx.repo(owner, repo)
+    return Response(200, shapes.label(ctx.base, r, _label(r, name)))
+
+
+@route("PATCH", "/repos/{owner}/{repo}/labels/{name}")
+def edit_label(ctx: Ctx, owner: str, repo: str, name: str) -> Response:
+    r = ctx.repo(owner, repo, need="push", write=True)
+    lab = _label(r, name)
+    data = ctx.json()
+    new = data.get("new_name") or data.get("name")
+    if new and new != lab["name"]:
+        if new.lower() in r["labels"] and new.lower() != lab["name"].lower():
+            raise validation("Label", "name", "already_exists")
+        del r["labels"][lab["name"].lower()]
+        for i in r["issues"].values():
+            i["labels"] = [new if n.lower() == lab["name"].lower() else n for n in i["labels"]]
+        lab["name"] = new
+        r["labels"][new.lower()] = lab
+    if data.get("color"):
+        if not COLOR_RE.match(data["color"].lstrip("#")):
+            raise validation("Label", "color", "invalid")
+        lab["color"] = data["color"].lstrip("#").lower()
+    if "description" in data:
+        lab["description"] = data["description"]
+    return Response(200, shapes.label(ctx.base, r, lab))
+
+
+@route("DELETE", "/repos/{owner}/{repo}/labels/{name}")
+def delete_label(ctx: Ctx, owner: str, repo: str, name: str) -> Response:
+    r = ctx.repo(owner, repo, need="push", write=True)
+    lab = _label(r, name)
+    del r["labels"][lab["name"].lower()]
+    for i in r["issues"].values():
+        i["labels"] = [n for n in i["labels"] if n.lower() != lab["name"].lower()]
+    return Response(204)
+
+
+@route("GET", "/repos/{owner}/{repo}/issues/{number}/labels")
+def issue_labels(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
+    r = ctx.repo(owner, repo)
+    i = _issue(ctx, r, number)
+    return ctx.paginate([shapes.label(ctx.base, r, r["labels"][n.lower()]) for n in i["labels"]
+                         if n.lower() in r["labels"]])
+
+
+def _label_names(data) -> list:
+    if isinstance(data, list):
+        return data
+    if isinstance(data, dict):
+        return data.get("labels") or []
+    return []
+
+
+@route("POST", "/repos/{owner}/{repo}/issues/{number}/labels")
+def add_issue_labels(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
+    r = ctx.repo(owner, repo, need="triage", write=True)
+    i = _issue(ctx, r, number)
+    names = _ensure_labels(ctx, r, _label_names(_body_any(ctx)))
+    i["labels"] = i["labels"] + [n for n in names if n not in i["labels"]]
+    i["updated_at"] = ctx.now_iso()
+    return Response(200, [shapes.label(ctx.base, r, r["labels"][n.lower()]) for n in i["labels"]])
+
+
+@route("PUT", "/repos/{owner}/{repo}/issues/{number}/labels")
+def set_issue_labels(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
+    r = ctx.repo(owner, repo, need="triage", write=True)
+    i = _issue(ctx, r, number)
+    i["labels"] = _ensure_labels(ctx, r, _label_names(_body_any(ctx)))
+    i["updated_at"] = ctx.now_iso()
+    return Response(200, [shapes.label(ctx.base, r, r["labels"][n.lower()]) for n in i["labels"]])
+
+
+@route("DELETE", "/repos/{owner}/{repo}/issues/{number}/labels/{name}")
+def remove_issue_label(ctx: Ctx, owner: str, repo: str, number: str, name: str) -> Response:
+    r = ctx.repo(owner, repo, need="triage", write=True)
+    i = _issue(ctx, r, number)
+    if name.lower() not in [n.lower() for n in i["labels"]]:
+        raise ApiError(404, "Label does not exist")
+    i["labels"] = [n for n in i["labels"] if n.lower() != name.lower()]
+    i["updated_at"] = ctx.now_iso()
+    return Response(200, [shapes.label(ctx.base, r, r["labels"][n.lower()]) for n in i["labels"]])
+
+
+def _body_any(ctx: Ctx):
+    import json
+    try:
+        return json.loads(ctx.raw) if ctx.raw.strip() else []
+    except ValueError as exc:
+        raise ApiError(400, "Problems parsing JSON") from exc
+
+
+# -- milestones -----------------------------------------------------------------------------------
+@route("GET", "/repos/{owner}/{repo}/milestones")
+def list_milestones(ctx: Ctx, owner: str, repo: str) -> Response:
+    r = ctx.repo(owner, repo)
+    state = ctx.arg("state", "open")
+    items = [m for m in r["milestones"].values() if state == "all" or m["state"] == state]
+    sort = ctx.arg("sort", "due_on")
+    direction = ctx.arg("direction", "asc")
+    if sort == "completeness":
+        items.sort(key=lambda m: m["number"], reverse=direction == "desc")
+    else:
+        items.sort(key=lambda m: (m.get("due_on") or "9999", m["number"]),
+                   reverse=direction == "desc")
+    resp = ctx.paginate(items)
+    resp.body = [shapes.milestone(ctx.base, ctx.state, r, m) for m in resp.body]
+    return resp
+
+
+def _due(value) -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        return parse_time(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (ValueError, AttributeError) as exc:
+        raise validation("Milestone", "due_on", "invalid") from exc
+
+
+@route("POST", "/repos/{owner}/{repo}/milestones")
+def create_milestone(ctx: Ctx, owner: str, repo: str) -> Response:
+    r = ctx.repo(owner, repo, need="push", write=True)
+    data = ctx.json()
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise validation("Milestone", "title", "missing_field")
+    if any(m["title"] == title for m in r["milestones"].values()):
+        raise validation("Milestone", "title", "already_exists")
+    now = ctx.now_iso()
+    number = r["next_milestone"]
+    r["next_milestone"] = number + 1
+    m = {"id": ctx.state.new_id(), "number": number, "title": title,
+         "description": data.get("description"), "state": data.get("state") or "open",
+         "due_on": _due(data.get("due_on")), "creator": ctx.login, "created_at": now,
+         "updated_at": now, "closed_at": now if data.get("state") == "closed" else None}
+    r["milestones"][str(number)] = m
+    return Response(201, shapes.milestone(ctx.base, ctx.state, r, m))
+
+
+@route("GET", "/repos/{owner}/{repo}/milestones/{number}")
+def get_milestone(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
+    r = ctx.repo(owner, repo)
+    m = r["milestones"].get(number)
+    if not m:
+        raise ApiError(404)
+    return Response(200, shapes.milestone(ctx.base, ctx.state, r, m))
+
+
+@route("PATCH", "/repos/{owner}/{repo}/milestones/{number}")
+def edit_milestone(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
+    r = ctx.repo(owner, repo, need="push", write=True)
+    m = r["milestones"].get(number)
+    if not m:
+        raise ApiError(404)
+    data = ctx.json()
+    for fld in ("title", "description"):
+        if fld in data and data[fld] is not None:
+            m[fld] = data[fld]
+    if "due_on" in data:
+        m["due_on"] = _due(data["due_on"])
+    if data.get("state") in ("open", "closed") and data["state"] != m["state"]:
+        m["state"] = data["state"]
+        m["closed_at"] = ctx.now_iso() if m["state"] == "closed" else None
+    m["updated_at"] = ctx.now_iso()
+    return Response(200, shapes.milestone(ctx.base, ctx.state, r, m))
+
+
+@route("DELETE", "/repos/{owner}/{repo}/milestones/{number}")
+def delete_milestone(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
+    r = ctx.repo(owner, repo, need="push", write=True)
+    if number not in r["milestones"]:
+        raise ApiError(404)
+    del r["milestones"][number]
+    for i in r["issues"].values():
+        if str(i.get("milestone")) == number:
+            i["milestone"] = None
+    return Response(204)
+
+
+# -- search ---------------------------------------------------------------------------------------
+def _when(text: str) -> datetime:
+    return parse_time(text if "T" in text else text + "T00:00:00Z")
+
+
+def _date_ok(expr: str, value: datetime) -> bool:
+    """created:>2024-01-01, >=, <, <=, a..b, or an exact day."""
+    if ".." in expr:
+        lo, hi = expr.split("..", 1)
+        return (lo in ("", "*") or value >= _when(lo)) and (hi in ("", "*") or
+                                                           value <= _when(hi))
+    for op in (">=", "<=", ">", "<"):
+        if expr.startswith(op):
+            t = _when(expr[len(op):])
+            return {">=": value >= t, "<=": value <= t, ">": value > t, "<": value < t}[op]
+    return value.date() == _when(expr).date()
+
+
+def _qualifier_ok(r: dict, i: dict, qual: str, value: str) -> bool:
+    v = value.lower()
+    if qual == "label":
+        return any(n in [x.lower() for x in i["labels"]] for n in v.split(","))
+    if qual in ("is", "state") and v in ("open", "closed"):
+        return i["state"] == v
+    if qual == "author":
+        return i["user"].lower() == v
+    if qual == "assignee":
+        return v in [a.lower() for a in i["assignees"]]
+    if qual == "no":
+        return not i["assignees"] if v == "assignee" else (not i["labels"] if v == "label"
+                                                            else not i.get("milestone"))
+    if qual == "milestone":
+        return bool(i.get("milestone")) and \
+            r["milestones"][str(i["milestone"])]["title"].lower() == v
+    if qual in ("created", "updated", "closed"):
+        stamp = i.get(qual + "_at")
+        return bool(stamp) and _date_ok(value, parse_time(stamp))
+    return True
+
+
+SCOPE = {"repo", "org", "user", "owner", "in", "is", "type"}
+FILTERS = {"label", "state", "author", "assignee", "no", "milestone", "created", "updated",
+           "closed"}
+
+
+@route("GET", "/search/issues")
+def search_issues(ctx: Ctx) -> Response:
+    q = ctx.arg("q")
+    if not q:
+        raise ApiError(422, "Validation Failed", [{"resource": "Search", "field": "q",
+                                                   "code": "missing"}])
+    try:
+        tokens = shlex.split(q)
+    except ValueError:
+        tokens = q.split()
+    repos, owners, where, terms, filters = [], [], [], [], []
+    only_prs = False
+    for tok in tokens:
+        negate = tok.startswith("-")
+        qual, sep, value = tok.lstrip("-").partition(":")
+        qual = qual.lower()
+        if not sep or qual not in SCOPE | FILTERS:
+            terms.append(tok.lower())
+        elif qual == "repo":
+            repos.append(value.lower())
+        elif qual in ("org", "user", "owner"):
+            owners.append(value.lower())
+        elif qual == "in":
+            where.extend(value.lower().split(","))
+        elif qual in ("is", "type") and value.lower() in ("pr", "pull-request"):
+            only_prs = True
+        elif qual in ("is", "type") and value.lower() == "issue":
+            pass
+        else:
+            filters.append((qual, value, negate))
+    where = where or ["title", "body"]
+    results = []
+    for r in [] if only_prs else list(ctx.state.repos.values()):
+        if repos and f"{r['owner']}/{r['name']}".lower() not in repos:
+            continue
+        if owners and r["owner"].lower() not in owners:
+            continue
+        if level(access.permission(ctx.state, r, ctx.user)) < 1:
+            continue
+        for i in r["issues"].values():
+            if any(_qualifier_ok(r, i, q_, v) == neg for q_, v, neg in filters):
+                continue
+            fields = []
+            if "title" in where:
+                fields.append(i["title"] or "")
+            if "body" in where:
+                fields.append(i.get("body") or "")
+            if "comments" in where:
+                fields += [c["body"] for c in r["comments"].values()
+                           if c["issue"] == i["number"]]
+            text = "\n".join(fields).lower()
+            if all(term in text for term in terms):
+                results.append((r, i))
+    field = {"created": "created_at", "updated": "updated_at", "comments": "comments"}.get(
+        ctx.arg("sort") or "", "created_at")
+    results.sort(key=lambda ri: (ri[1][field], ri[1]["id"]),
+                 reverse=ctx.arg("order", "desc") != "asc")
+    results = results[:1000]  # GitHub never returns more than 1,000 search results
+    resp = ctx.paginate(results)
+    items = []
+    for r, i in resp.body:
+        body = render(ctx, r, i)
+        body["score"] = 1.0
+        items.append(body)
+    resp.body = {"total_count": len(results), "incomplete_results": False, "items": items}
+    return resp

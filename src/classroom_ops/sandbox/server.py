@@ -1,0 +1,325 @@
+"""The HTTP front: authentication, faults, rate limits, ETags, logging, then a route handler.
+
+One App per sandbox. Route handlers run under the state lock, one at a time, which keeps the
+fake simple and linearizable; git transfers over smart HTTP run outside it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import socket
+import sys
+import threading
+import time
+import traceback
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+# Importing the route modules registers their handlers on ROUTER.
+from . import (  # noqa: E402,F401,I001
+    control,
+    git_http,
+    ratelimit,
+    routes_commits,
+    routes_git,
+    routes_issues,
+    routes_orgs,
+    routes_repos,
+    routes_teams,  # noqa: E402,F401
+)
+from .clock import Clock, http_date, iso
+from .errors import ApiError
+from .faults import Faults
+from .gitstore import GitStore
+from .routing import ROUTER, Ctx, Response
+from .state import ADMIN_LOGIN, State
+
+SECONDARY_MESSAGE = ("You have exceeded a secondary rate limit. Please wait a few minutes before "
+                     "you try again. If you reach out to GitHub Support for help, please include "
+                     "the request ID {rid}.")
+SECONDARY_DOC = ("https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
+                 "#about-secondary-rate-limits")
+PRIMARY_DOC = ("https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
+               "#about-rate-limits")
+WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
+
+
+class App:
+    def __init__(self, data_dir: Path, persistent: bool, generate_delay: float = 0.0,
+                 capture: bool = False, clock: Clock | None = None):
+        self.data_dir = data_dir
+        self.state = State(data_dir / "state.json" if persistent else None)
+        self.git = GitStore(data_dir / "git")
+        self.clock = clock or Clock()
+        if self.state.data.get("clock"):
+            # A restarted sandbox resumes its clock where it stopped rather than jumping to now.
+            from .clock import parse_time
+            self.clock.set(parse_time(self.state.data["clock"]["now"]),
+                           frozen=self.state.data["clock"].get("frozen", False))
+        self.limits = ratelimit.RateLimiter(self.clock)
+        self.faults = Faults()
+        self.generate_delay = generate_delay
+        self.capture = capture
+        self.base_url = ""
+        self.log: list[dict] = []
+        self.exchanges: list[dict] = []
+        self.log_lock = threading.Lock()
+        self.downloads: dict[str, tuple[str, str, str, str]] = {}
+        admin = self.state.ensure_user(ADMIN_LOGIN, iso(self.clock.now()), site_admin=True)
+        self.admin_token = admin["token"]
+
+    # -- persistence -------------------------------------------------------------------------
+    def save(self) -> None:
+        with self.state.lock:
+            self.state.data["clock"] = self.clock.state()
+        self.state.save()
+
+    def record(self, entry: dict, exchange: dict | None = None) -> None:
+        with self.log_lock:
+            self.log.append(entry)
+            if exchange is not None and self.capture:
+                self.exchanges.append(exchange)
+
+    # -- main entry ----------------------------------------------------------------------------
+    def handle(self, h: BaseHTTPRequestHandler) -> None:
+        method = h.command
+        split = urlsplit(h.path)
+        path = unquote(split.path) or "/"
+        query = parse_qs(split.query, keep_blank_values=True)
+        headers = {k.lower(): v for k, v in h.headers.items()}
+        body = read_body(h, headers)
+
+        if path == "/_sandbox" or path.startswith("/_sandbox/"):
+            resp = control.handle(self, method, path, query, headers, body)
+            return self.send(h, resp, method)
+        if path.startswith("/_codeload/"):
+            resp = self.download(path, query)
+            self.record({"method": method, "path": path, "status": resp.status, "login": None,
+                         "cost": 0, "points": 0, "download": True, "time": iso(self.clock.now())})
+            return self.send(h, resp, method)
+        if git_http.is_git_path(path):
+            return git_http.handle(self, h, method, path, split.query, headers, body)
+        return self.handle_api(h, method, path, query, headers, body)
+
+    def authenticate(self, headers: dict) -> tuple[dict | None, bool]:
+        """(user, bad): an Authorization header that names no known token is an error."""
+        auth = headers.get("authorization")
+        if not auth:
+            return None, False
+        scheme, _, value = auth.strip().partition(" ")
+        token = value.strip()
+        if scheme.lower() == "basic":
+            try:
+                token = base64.b64decode(token).decode().partition(":")[2]
+            except ValueError:
+                return None, True
+        elif scheme.lower() not in ("token", "bearer"):
+            return None, True
+        user = self.state.user_by_token(token)
+        return user, user is None
+
+    def handle_api(self, h, method, path, query, headers, body) -> None:
+        rid = uuid.uuid4().hex[:20].upper()
+        user, bad = self.authenticate(headers)
+        login = user["login"] if user else None
+        resource = "search" if path.startswith("/search/") else "core"
+        points = 1 if method in ("GET", "HEAD", "OPTIONS") else 5
+        entry = {"method": method, "path": path, "query": {k: v for k, v in query.items()},
+                 "status": 0, "login": login, "cost": 0, "points": points,
+                 "time": iso(self.clock.now())}
+        extra = {"X-GitHub-Request-Id": rid}
+        fault = self.faults.take(method, path)
+        if fault:
+            entry["fault"] = fault["kind"]
+        after_write = None
+        if fault and fault["after_write"]:
+            after_write, fault = fault, None
+        if fault and fault["kind"] == "latency":
+            time.sleep(fault["latency_ms"] / 1000)
+            fault = None
+        if fault and fault["kind"] == "drop":
+            entry["status"] = 0
+            self.record(entry)
+            return drop(h)
+
+        cost = 0
+        try:
+            if bad:
+                raise ApiError(401, "Bad credentials")
+            if fault:
+                raise self.fault_error(fault, rid, login, resource)
+            status = self.limits.status(login, resource)
+            conditional = method == "GET" and "if-none-match" in headers
+            if status["remaining"] <= 0 and not conditional and path != "/rate_limit":
+                raise ApiError(403, f"API rate limit exceeded for user ID {user['id']}."
+                               if user else "API rate limit exceeded.", doc=PRIMARY_DOC)
+            fn, params = ROUTER.match(method, path)
+            ctx = Ctx(self, method, path, query, headers, body, user)
+            with self.state.lock:
+                resp = fn(ctx, **params)
+                if method in WRITE_METHODS and resp.status < 400:
+                    self.save()
+        except ApiError as err:
+            resp = Response(err.status, err.body(), dict(err.headers))
+        except Exception as exc:  # a bug in the sandbox must still answer like a server
+            traceback.print_exc(file=sys.stderr)
+            resp = Response(500, {"message": f"sandbox error: {exc}",
+                                  "documentation_url": "https://docs.github.com/rest"})
+
+        payload = encode(resp)
+        if method in ("GET", "HEAD") and resp.status == 200:
+            etag = 'W/"' + hashlib.sha256(payload + (login or "").encode()).hexdigest()[:40] + '"'
+            resp.headers["ETag"] = etag
+            if etag_matches(headers.get("if-none-match", ""), etag):
+                resp = Response(304, None, {"ETag": etag})
+                payload = b""
+        if resp.status not in (304, 401) and path != "/rate_limit":
+            cost = 1
+        limit = (self.limits.charge(login, resource, cost) if cost
+                 else self.limits.status(login, resource))
+        if after_write is not None:
+            err = ApiError(after_write["status"] if after_write["kind"] == "status" else 502,
+                           after_write.get("message") or "Server Error")
+            resp = Response(err.status, err.body(), {})
+            payload = encode(resp)
+        resp.headers.update(extra)
+        for k, v in ratelimit.headers(limit).items():
+            resp.headers.setdefault(k, v)
+        entry["status"] = resp.status
+        entry["cost"] = cost
+        exchange = None
+        if self.capture:
+            exchange = {"method": method, "path": path, "query": query,
+                        "request_headers": headers, "request_body": body,
+                        "status": resp.status, "headers": dict(resp.headers),
+                        "content_type": resp.content_type, "body": payload,
+                        "fault": entry.get("fault")}
+        self.record(entry, exchange)
+        self.send(h, resp, method, payload)
+
+    def fault_error(self, fault: dict, rid: str, login: str | None, resource: str) -> ApiError:
+        kind = fault["kind"]
+        if kind == "secondary_rate_limit":
+            return ApiError(fault["status"], fault.get("message") or
+                            SECONDARY_MESSAGE.format(rid=rid), doc=SECONDARY_DOC,
+                            headers={"retry-after": str(fault["retry_after"])})
+        if kind == "primary_rate_limit":
+            status = self.limits.status(login, resource)
+            reset = int(self.clock.now().timestamp()) + int(fault["retry_after"] or 1)
+            hdrs = ratelimit.headers(dict(status, remaining=0, used=status["limit"],
+                                          reset=reset))
+            return ApiError(fault["status"], fault.get("message") or
+                            "API rate limit exceeded for user ID 1.", doc=PRIMARY_DOC,
+                            headers=hdrs)
+        return ApiError(fault["status"], fault.get("message"))
+
+    # -- downloads -------------------------------------------------------------------------------
+    def download(self, path: str, query: dict) -> Response:
+        token = (query.get("token") or [""])[0]
+        found = self.downloads.get(token)
+        if not found:
+            return Response(404, b"Not Found", {}, "text/plain")
+        owner, name, sha, fmt = found
+        prefix = f"{owner}-{name}-{sha[:7]}"
+        git_fmt = "tar.gz" if fmt == "tarball" else "zip"
+        data = self.git.archive(self.git.path(owner, name), sha, git_fmt, prefix)
+        ctype = "application/x-gzip" if fmt == "tarball" else "application/zip"
+        ext = "tar.gz" if fmt == "tarball" else "zip"
+        return Response(200, data, {"Content-Disposition":
+                                    f"attachment; filename={prefix}.{ext}"}, ctype)
+
+    # -- output ------------------------------------------------------------------------------
+    def send(self, h: BaseHTTPRequestHandler, resp: Response, method: str,
+             payload: bytes | None = None) -> None:
+        if payload is None:
+            payload = encode(resp)
+        h.send_response(resp.status)
+        h.send_header("Date", http_date(self.clock.now()))
+        h.send_header("Server", "classroom-ops-sandbox")
+        if resp.status not in (204, 304) and (payload or resp.body is not None):
+            h.send_header("Content-Type", resp.content_type)
+        h.send_header("X-GitHub-Media-Type", "github.v3; format=json")
+        h.send_header("X-GitHub-Api-Version-Selected", "2022-11-28")
+        h.send_header("Cache-Control", "private, max-age=60, s-maxage=60")
+        h.send_header("Vary", "Accept, Authorization, Cookie, X-GitHub-OTP")
+        for k, v in resp.headers.items():
+            h.send_header(k, v)
+        h.send_header("Content-Length", str(len(payload)))
+        h.end_headers()
+        if method != "HEAD" and payload:
+            h.wfile.write(payload)
+
+
+def encode(resp: Response) -> bytes:
+    if resp.status in (204, 304) or resp.body is None:
+        return b""
+    if isinstance(resp.body, bytes):
+        return resp.body
+    if isinstance(resp.body, str):
+        return resp.body.encode()
+    return json.dumps(resp.body).encode()
+
+
+def etag_matches(header: str, etag: str) -> bool:
+    if not header:
+        return False
+    strip = etag.removeprefix("W/")
+    for cand in header.split(","):
+        cand = cand.strip()
+        if cand == "*" or cand.removeprefix("W/") == strip:
+            return True
+    return False
+
+
+def read_body(h: BaseHTTPRequestHandler, headers: dict) -> bytes:
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        chunks = []
+        while True:
+            line = h.rfile.readline()
+            size = int(line.split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while h.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass
+                break
+            chunks.append(h.rfile.read(size))
+            h.rfile.readline()
+        return b"".join(chunks)
+    length = int(headers.get("content-length") or 0)
+    return h.rfile.read(length) if length else b""
+
+
+def drop(h: BaseHTTPRequestHandler) -> None:
+    h.close_connection = True
+    try:
+        h.connection.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "classroom-ops-sandbox"
+
+    def _any(self) -> None:
+        try:
+            self.server.app.handle(self)  # type: ignore[attr-defined]
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _any
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002
+        pass  # the request log is the record; stderr noise would drown test output
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, addr: tuple[str, int], app: App):
+        self.app = app
+        super().__init__(addr, Handler)

@@ -1,0 +1,83 @@
+"""Validate captured sandbox exchanges against GitHub's own OpenAPI description.
+
+The sandbox records each raw (request, response) pair when built with capture=True; this module
+replays them through openapi-core. A response whose status the description does not document
+for that operation (a 401, a fault's 502) has no schema to meet and is only counted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+SPEC_PATH = Path(__file__).resolve().parents[2].parent / "shared" / "github-api" / \
+    "openapi-subset.json"
+HOST = "https://api.github.com"
+
+
+@lru_cache(maxsize=1)
+def _load():
+    from openapi_core import OpenAPI
+
+    spec = json.loads(SPEC_PATH.read_text())
+    templates = []
+    for template, ops in spec["paths"].items():
+        names = re.findall(r"\{(\w+)\}", template)
+        pattern = template
+        for name in names:
+            # A contents path or a ref may hold slashes; every other parameter is one segment.
+            seg = ".+" if name in ("path", "ref") else "[^/]+"
+            pattern = pattern.replace("{" + name + "}", f"(?P<{name}>{seg})")
+        templates.append((re.compile(f"^{pattern}$"), template, set(ops)))
+    # Literal segments beat parameters: /orgs/{org}/teams must not be read as a team slug.
+    templates.sort(key=lambda t: (-t[1].count("/"), t[1].count("{")))
+    return OpenAPI.from_dict(spec), spec, templates
+
+
+def available() -> bool:
+    return SPEC_PATH.exists()
+
+
+def find(method: str, path: str):
+    _, spec, templates = _load()
+    for regex, template, ops in templates:
+        found = regex.match(path.rstrip("/") if len(path) > 1 else path)
+        if found and method.lower() in ops:
+            return template, found.groupdict(), spec["paths"][template][method.lower()]
+    return None
+
+
+def validate(exchanges: list[dict]) -> tuple[int, list[str]]:
+    """(number validated, list of failures)."""
+    from openapi_core.testing import MockRequest, MockResponse
+
+    openapi, _, _ = _load()
+    checked, failures = 0, []
+    for ex in exchanges:
+        if ex.get("fault"):
+            continue
+        found = find(ex["method"], ex["path"])
+        if not found:
+            continue
+        template, params, op = found
+        if str(ex["status"]) not in op.get("responses", {}):
+            continue
+        query = {k: v[0] for k, v in ex["query"].items()}
+        request = MockRequest(HOST, ex["method"], template, view_args=params, args=query,
+                              headers={"Accept": ex["request_headers"].get("accept", "")})
+        ctype = ex["content_type"].split(";")[0].strip() if ex["body"] else "application/json"
+        response = MockResponse(ex["body"], status_code=ex["status"], headers=ex["headers"],
+                                content_type=ctype)
+        try:
+            openapi.validate_response(request, response)
+        except Exception as exc:  # report every mismatch, not just the first
+            detail = getattr(exc, "__cause__", None)
+            errs = getattr(detail, "schema_errors", None) or []
+            msgs = "; ".join(f"{'/'.join(map(str, e.absolute_path))}: {e.message}"[:300]
+                             for e in errs[:5])
+            failures.append(f"{ex['method']} {ex['path']} -> {ex['status']}: "
+                            f"{type(exc).__name__}: {msgs or str(detail or exc)[:500]}")
+        checked += 1
+    return checked, failures
