@@ -21,7 +21,7 @@ HOST = "https://api.github.com"
 def _load():
     from openapi_core import OpenAPI
 
-    spec = json.loads(SPEC_PATH.read_text())
+    spec = _accept_documented_nulls(json.loads(SPEC_PATH.read_text()))
     templates = []
     for template, ops in spec["paths"].items():
         names = re.findall(r"\{(\w+)\}", template)
@@ -34,6 +34,24 @@ def _load():
     # Literal segments beat parameters: /orgs/{org}/teams must not be read as a team slug.
     templates.sort(key=lambda t: (-t[1].count("/"), t[1].count("{")))
     return OpenAPI.from_dict(spec), spec, templates
+
+
+def _accept_documented_nulls(node):
+    """`nullable: true` beside a oneOf/anyOf and no `type` is how GitHub's description marks
+    fields it sends as null (a commit's author with no matching account); OpenAPI 3.0.3 says
+    nullable without type has no effect, so openapi-core would reject GitHub's real answers.
+    Spell the null out as one more alternative."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            node[k] = _accept_documented_nulls(v)
+        if node.get("nullable") and "type" not in node:
+            for combo in ("oneOf", "anyOf"):
+                if combo in node:
+                    node[combo] = [*node[combo], {"type": "string", "nullable": True,
+                                                  "enum": [None]}]
+    elif isinstance(node, list):
+        return [_accept_documented_nulls(v) for v in node]
+    return node
 
 
 def available() -> bool:
