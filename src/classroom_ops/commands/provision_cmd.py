@@ -66,8 +66,11 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
     summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts.items()))
     out.line(f"{len(plan.steps)} changes for {changed} teams" + (f" ({summary})" if summary
                                                                   else ""))
-    if dry_run or not plan.steps:
-        out.line("dry run: nothing written" if dry_run else "nothing to do: up to date")
+    if not plan.steps:
+        out.line("nothing to do: up to date")
+        return 0
+    if dry_run:
+        out.line("dry run: nothing written")
         return 0
     if not yes:
         if not sys.stdin.isatty():

@@ -1,0 +1,97 @@
+"""A fresh sandbox per test, and a small course provisioned against it through the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from github import Auth, Github
+
+from classroom_ops.commands.sandbox_cmd import seed_for
+from classroom_ops.config import load_course
+from classroom_ops.sandbox import Sandbox
+from support import ROOT
+
+COURSE = """\
+course:
+  name: Deep Learning at Scale
+  term: fall-2026
+  org: dls
+  timezone: America/New_York
+  start: 2026-08-31
+staff:
+  team: staff
+  members: [prof-lee, ta-kim]
+repos:
+  template: {template}
+  name: "final-{{team}}"
+  private: true
+  permission: push
+teams:
+  - {{name: Sparse Squad, members: [alice, bob, carol]}}
+  - {{name: Dense Crew, members: [dave, erin, frank]}}
+  - {{name: KV Cachers, members: [gina, hal, ivy]}}
+milestones:
+  - id: proposal
+    title: Project Proposal
+    due: week 6
+    deliverables:
+      - path: proposal.md
+        sections: [Problem Statement, Motivation, Related Work, Approach, Evaluation, Resources]
+        max_words: 800
+  - id: final-report
+    title: Final Report
+    due: 2026-12-11 23:59
+    deliverables:
+      - path: report/final.pdf
+        max_pages: 8
+policy:
+  grace: 15m
+archive:
+  milestone: final-report
+  include: [report/final.pdf, README.md]
+  areas: [Training Efficiency, Quantization]
+"""
+
+
+@dataclass
+class CourseEnv:
+    sandbox: Sandbox
+    dir: Path
+    config: Path
+    tokens: dict
+    run_cli: object
+    monkeypatch: object
+
+    def run(self, *args: str, as_user: str = "prof-lee"):
+        self.monkeypatch.setenv("GITHUB_TOKEN", self.tokens[as_user])
+        return self.run_cli(*args, "-c", str(self.config), "--api-url", self.sandbox.api_url)
+
+    def gh(self, login: str = "prof-lee") -> Github:
+        return Github(base_url=self.sandbox.api_url, auth=Auth.Token(self.tokens[login]),
+                      retry=None, seconds_between_requests=0, seconds_between_writes=0)
+
+    def writes(self) -> list[dict]:
+        return [r for r in self.sandbox.requests() if r["method"] != "GET"]
+
+    def course(self):
+        return load_course(self.config)
+
+
+@pytest.fixture
+def sandbox():
+    with Sandbox() as sb:
+        yield sb
+
+
+def make_course_env(sandbox, tmp_path, run_cli, monkeypatch, template=None) -> CourseEnv:
+    config = tmp_path / "classroom.yml"
+    config.write_text(COURSE.format(template=template or (ROOT / "templates" / "repo")))
+    tokens = sandbox.seed(seed_for(load_course(config)))
+    return CourseEnv(sandbox, tmp_path, config, tokens, run_cli, monkeypatch)
+
+
+@pytest.fixture
+def course_env(sandbox, tmp_path, run_cli, monkeypatch) -> CourseEnv:
+    return make_course_env(sandbox, tmp_path, run_cli, monkeypatch)

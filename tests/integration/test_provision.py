@@ -1,0 +1,139 @@
+"""Provisioning end to end: the CLI as typed, the sandbox as GitHub, PyGithub to look."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+import yaml
+from github import GithubException
+
+pytestmark = pytest.mark.integration
+
+
+def test_fresh_course_from_the_starter_folder(course_env):
+    res = course_env.run("provision", "--yes")
+    assert res.code == 0, res
+    assert "3 teams done, 0 failed" in res.out
+
+    gh = course_env.gh()
+    repo = gh.get_repo("dls/final-sparse-squad")
+    assert repo.private is True
+    readme = repo.get_contents("README.md").decoded_content.decode()
+    assert "Sparse Squad" in readme and "alice" in readme
+    assert "Fri 9 Oct 23:59 EDT" in readme
+    rules = yaml.safe_load(repo.get_contents(".github/classroom.yml").decoded_content)
+    assert rules["team"] == {"name": "Sparse Squad", "slug": "sparse-squad",
+                             "members": ["alice", "bob", "carol"]}
+    assert [m["id"] for m in rules["milestones"]] == ["proposal", "final-report"]
+    assert rules["milestones"][0]["due"] == "2026-10-09T23:59:00-04:00"
+    assert rules["grace_minutes"] == 15
+    assert rules["milestones"][0]["deliverables"][0]["path"] == "proposal.md"
+    assert not any(c.path.endswith(".jinja") for c in repo.get_contents(""))
+
+    org = gh.get_organization("dls")
+    team = org.get_team_by_slug("sparse-squad")
+    assert sorted(m.login for m in team.get_members()) == ["alice", "bob", "carol"]
+    perms = {r.full_name: r.permissions for r in team.get_repos()}
+    assert list(perms) == ["dls/final-sparse-squad"]
+    assert perms["dls/final-sparse-squad"].push and not perms["dls/final-sparse-squad"].admin
+    staff = org.get_team_by_slug("staff")
+    assert sorted(m.login for m in staff.get_members()) == ["prof-lee", "ta-kim"]
+    staff_perms = {r.full_name: r.permissions.maintain for r in staff.get_repos()}
+    assert staff_perms == {f"dls/final-{s}": True for s in ("sparse-squad", "dense-crew",
+                                                             "kv-cachers")}
+
+
+def test_students_push_to_their_own_repository_only(course_env):
+    assert course_env.run("provision", "--yes").code == 0
+    alice = course_env.gh("alice")
+    own = alice.get_repo("dls/final-sparse-squad")
+    own.create_file("notes.md", "add notes", "hello")
+    assert own.get_contents("notes.md").decoded_content == b"hello"
+    with pytest.raises(GithubException) as e:
+        alice.get_repo("dls/final-dense-crew").create_file("x.md", "nope", "x")
+    assert e.value.status == 404  # a private repository it cannot see
+
+
+def test_rerun_writes_nothing_and_reads_little(course_env):
+    assert course_env.run("provision", "--yes").code == 0
+    course_env.sandbox.clear_requests()
+    res = course_env.run("provision", "--yes")
+    assert res.code == 0 and "nothing to do: up to date" in res.out
+    assert course_env.writes() == []
+    reads = len(course_env.sandbox.requests())
+    assert reads <= 8 + 3  # org-wide lists plus one read per team
+
+
+def test_dry_run_writes_nothing(course_env):
+    res = course_env.run("provision", "--dry-run")
+    assert res.code == 0, res
+    assert "sparse-squad: create repository dls/final-sparse-squad" in res.out
+    assert "dry run: nothing written" in res.out
+    assert course_env.writes() == []
+
+
+def test_without_yes_outside_a_terminal_it_refuses(course_env):
+    res = course_env.run("provision")
+    assert res.code == 2 and "pass --yes" in res.err
+    assert course_env.writes() == []
+
+
+def test_roster_change_touches_only_what_changed(course_env):
+    assert course_env.run("provision", "--yes").code == 0
+    # carol leaves Sparse Squad for Dense Crew; jo joins KV Cachers.
+    text = course_env.config.read_text()
+    text = text.replace("[alice, bob, carol]", "[alice, bob]")
+    text = text.replace("[dave, erin, frank]", "[dave, erin, frank, carol]")
+    text = text.replace("[gina, hal, ivy]", "[gina, hal, ivy, jo]")
+    course_env.config.write_text(text)
+    course_env.tokens.update(course_env.sandbox.seed({"users": ["jo"], "orgs": [
+        {"login": "dls", "members": ["jo"]}]}))
+    course_env.sandbox.clear_requests()
+
+    plan = course_env.run("provision", "--dry-run")
+    assert "sparse-squad: remove member carol" in plan.out
+    assert "dense-crew: add member carol" in plan.out
+    assert "kv-cachers: add member jo" in plan.out
+    assert "3 changes for 3 teams" in plan.out
+
+    res = course_env.run("provision", "--yes")
+    assert res.code == 0, res
+    writes = course_env.writes()
+    assert sorted((w["method"], w["path"]) for w in writes) == [
+        ("DELETE", "/orgs/dls/teams/sparse-squad/memberships/carol"),
+        ("PUT", "/orgs/dls/teams/dense-crew/memberships/carol"),
+        ("PUT", "/orgs/dls/teams/kv-cachers/memberships/jo"),
+    ]
+    carol = course_env.gh("carol")
+    with pytest.raises(GithubException) as e:
+        carol.get_repo("dls/final-sparse-squad").get_contents("README.md")
+    assert e.value.status == 404
+    assert carol.get_repo("dls/final-dense-crew").get_contents("README.md")
+
+
+def test_from_a_github_template_repository(sandbox, tmp_path, run_cli, monkeypatch):
+    from .conftest import make_course_env
+
+    env = make_course_env(sandbox, tmp_path, run_cli, monkeypatch, template="dls/starter")
+    gh = env.gh()
+    tpl = gh.get_organization("dls").create_repo("starter", private=True, auto_init=True)
+    tpl.create_file("README.md.jinja", "template", "# {{ team.name }}\n\n{{ course.name }}\n")
+    tpl.create_file("docs/guide.md", "guide", "Read me ${{ not.rendered }}\n")
+    sandbox.clear_requests()
+    res = env.run("provision", "--yes")
+    assert res.code == 2 and "is not a template repository" in res.err  # pre-flight
+    assert env.writes() == []
+    tpl.edit(is_template=True)
+    sandbox.generate_delay = 0.5  # generated repositories stay empty for a while
+    sandbox.clear_requests()
+    res = env.run("provision", "--yes")
+    assert res.code == 0, res
+    repo = gh.get_repo("dls/final-kv-cachers")
+    assert repo.get_contents("README.md").decoded_content.decode().startswith("# KV Cachers")
+    assert repo.get_contents("docs/guide.md").decoded_content == b"Read me ${{ not.rendered }}\n"
+    names = {c.path for c in repo.get_contents("")}
+    assert "README.md.jinja" not in names and ".github" in names
+    assert base64.b64decode(repo.get_contents(".github/classroom.yml").content)
+    per_team = [w for w in env.writes() if "kv-cachers" in w["path"]]
+    assert len(per_team) <= 9
