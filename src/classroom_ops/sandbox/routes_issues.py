@@ -598,5 +598,6 @@ def search_issues(ctx: Ctx) -> Response:
         body = render(ctx, r, i)
         body["score"] = 1.0
         items.append(body)
-    resp.body = {"total_count": len(results), "incomplete_results": False, "items": items}
+    resp.body = {"total_count": len(results), "incomplete_results": False, "items": items,
+                 "search_type": "lexical"}
     return resp
