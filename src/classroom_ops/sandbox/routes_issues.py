@@ -597,6 +597,8 @@ def search_issues(ctx: Ctx) -> Response:
     for r, i in resp.body:
         body = render(ctx, r, i)
         body["score"] = 1.0
+        if body["body"] is None:
+            del body["body"]  # the search item schema has no null body
         items.append(body)
     resp.body = {"total_count": len(results), "incomplete_results": False, "items": items,
                  "search_type": "lexical"}
