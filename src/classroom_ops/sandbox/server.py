@@ -151,7 +151,7 @@ class App:
             if bad:
                 raise ApiError(401, "Bad credentials")
             if fault:
-                raise self.fault_error(fault, rid, login, resource)
+                raise self.fault_error(fault, rid, user, resource)
             status = self.limits.status(login, resource)
             conditional = method == "GET" and "if-none-match" in headers
             if status["remaining"] <= 0 and not conditional and path != "/rate_limit":
@@ -201,7 +201,8 @@ class App:
         self.record(entry, exchange)
         self.send(h, resp, method, payload)
 
-    def fault_error(self, fault: dict, rid: str, login: str | None, resource: str) -> ApiError:
+    def fault_error(self, fault: dict, rid: str, user: dict | None, resource: str) -> ApiError:
+        login = user["login"] if user else None
         kind = fault["kind"]
         if kind == "secondary_rate_limit":
             return ApiError(fault["status"], fault.get("message") or
@@ -212,8 +213,9 @@ class App:
             reset = int(self.clock.now().timestamp()) + int(fault["retry_after"] or 1)
             hdrs = ratelimit.headers(dict(status, remaining=0, used=status["limit"],
                                           reset=reset))
+            who = f"for user ID {user['id']}." if user else "for 127.0.0.1."
             return ApiError(fault["status"], fault.get("message") or
-                            "API rate limit exceeded for user ID 1.", doc=PRIMARY_DOC,
+                            f"API rate limit exceeded {who}", doc=PRIMARY_DOC,
                             headers=hdrs)
         return ApiError(fault["status"], fault.get("message"))
 
