@@ -44,18 +44,14 @@ class Router:
         return deco
 
     def match(self, method: str, path: str) -> tuple[Callable, dict]:
-        allowed = False
         lookup = "GET" if method == "HEAD" else method
         if len(path) > 1:
             path = path.rstrip("/")
         for m, regex, fn in self.routes:
-            found = regex.match(path)
+            found = regex.match(path) if m == lookup else None
             if found:
-                if m == lookup:
-                    return fn, found.groupdict()
-                allowed = True
-        if allowed:
-            raise ApiError(404, "Not Found")
+                return fn, found.groupdict()
+        # GitHub answers an unknown path and a known path with the wrong verb alike.
         raise ApiError(404, "Not Found")
 
 
