@@ -39,6 +39,7 @@ milestones:
     deliverables:
       - path: proposal.md
         sections: [Problem Statement, Motivation, Related Work, Approach, Evaluation, Resources]
+        min_words: 250
         max_words: 800
   - id: final-report
     title: Final Report

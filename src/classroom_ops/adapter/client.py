@@ -222,12 +222,59 @@ class GitHub:
                     d.get("activity_type", "push")) for d in items]
         return sorted(out, key=lambda p: p.timestamp)
 
+    def get_ref(self, full_name: str, ref: str) -> str | None:
+        """The SHA a ref (`tags/x`, `heads/main`) points at, or None if it does not exist."""
+        try:
+            _, d = self.t.call("GET", f"/repos/{full_name}/git/ref/{quote(ref)}",
+                               what=f"{full_name} {ref}")
+        except NotFound:
+            return None
+        if isinstance(d, list):  # GitHub answers a prefix match with a list
+            return None
+        return d["object"]["sha"]
+
+    def set_ref(self, full_name: str, ref: str, sha: str, *, exists: bool) -> None:
+        if exists:
+            self.t.call("PATCH", f"/repos/{full_name}/git/refs/{quote(ref)}",
+                        body={"sha": sha, "force": True}, what=f"moving {full_name} {ref}")
+            return
+        self.t.call("POST", f"/repos/{full_name}/git/refs",
+                    body={"ref": f"refs/{ref}", "sha": sha},
+                    probe=lambda: self.get_ref(full_name, ref) or None,
+                    what=f"creating {full_name} {ref}")
+
     # -- issues -------------------------------------------------------------------------------
     def issues(self, full_name: str, *, labels: list[str], state: str = "all") -> list[Issue]:
         items = self.t.paginate(f"/repos/{full_name}/issues",
                                 {"labels": ",".join(labels), "state": state},
                                 what=f"issues of {full_name}")
         return [_issue(d) for d in items if "pull_request" not in d]
+
+    def create_issue(self, full_name: str, *, title: str, body: str, labels: list[str],
+                     assignees: list[str], probe) -> Issue:
+        _, d = self.t.call("POST", f"/repos/{full_name}/issues",
+                           body={"title": title, "body": body, "labels": labels,
+                                 "assignees": assignees},
+                           probe=probe, what=f"opening an issue in {full_name}")
+        return d if isinstance(d, Issue) else _issue(d)
+
+    def edit_issue(self, full_name: str, number: int, **fields) -> Issue:
+        _, d = self.t.call("PATCH", f"/repos/{full_name}/issues/{number}", body=fields,
+                           what=f"updating issue #{number} of {full_name}")
+        return _issue(d)
+
+    def comment(self, full_name: str, number: int, body: str, *, marker: str) -> None:
+        """Comment once: after a failed attempt, the comments are searched for `marker`."""
+        def probe():
+            return True if any(marker in c for c in self.comments(full_name, number)) else None
+
+        self.t.call("POST", f"/repos/{full_name}/issues/{number}/comments", body={"body": body},
+                    probe=probe, what=f"commenting on issue #{number} of {full_name}")
+
+    def comments(self, full_name: str, number: int) -> list[str]:
+        items = self.t.paginate(f"/repos/{full_name}/issues/{number}/comments",
+                                what=f"comments on issue #{number} of {full_name}")
+        return [d.get("body") or "" for d in items]
 
 
 _ROLE_NAMES = {"write": "push", "read": "pull"}

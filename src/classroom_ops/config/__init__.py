@@ -34,6 +34,17 @@ def parse_size(value) -> int:
     return int(float(m[1]) * _UNITS[(m[2] or "B").lower()])
 
 
+def deliverable_from_dict(dv: dict) -> Deliverable:
+    """A Deliverable from an already validated mapping (the course file's, or a rules file's)."""
+    return Deliverable(
+        path=dv.get("path"), any_of=tuple(dv.get("any_of", ())),
+        sections=tuple(dv.get("sections", ())),
+        min_words=dv.get("min_words"), max_words=dv.get("max_words"),
+        min_pages=dv.get("min_pages"), max_pages=dv.get("max_pages"),
+        max_size=parse_size(dv["max_size"]) if "max_size" in dv else None,
+    )
+
+
 def bad_repo_path(p: str) -> str | None:
     """Why a deliverable path cannot name a file inside the repository, or None if it can."""
     if p.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", p):
@@ -271,13 +282,7 @@ class _Builder:
         for lo, hi in (("min_words", "max_words"), ("min_pages", "max_pages")):
             if lo in dv and hi in dv and dv[lo] > dv[hi]:
                 self.err(path + (lo,), f"{lo} ({dv[lo]}) is more than {hi} ({dv[hi]})")
-        return Deliverable(
-            path=dv.get("path"), any_of=tuple(dv.get("any_of", ())),
-            sections=tuple(dv.get("sections", ())),
-            min_words=dv.get("min_words"), max_words=dv.get("max_words"),
-            min_pages=dv.get("min_pages"), max_pages=dv.get("max_pages"),
-            max_size=parse_size(dv["max_size"]) if "max_size" in dv else None,
-        )
+        return deliverable_from_dict(dv)
 
     def _extensions(self, policy, teams, milestones, when) -> list[Extension]:
         out = []

@@ -1,0 +1,89 @@
+"""The instructors' record of every judgment: a JSON file that counts, whatever happens to tags
+in the team repositories (students can move those).
+
+Written atomically after every team, so a crash loses at most the team in progress, and a rerun
+picks up from the record instead of judging again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..errors import UsageError
+from ..fileio import write_atomic
+from ..model import Finding
+
+VERSION = 1
+
+
+@dataclass
+class Entry:
+    """One team's judgment for one milestone."""
+
+    status: str  # on_time, late, missing
+    deadline: str  # ISO, with grace and extension
+    judged_at: str  # GitHub's time when first judged
+    commit: str | None  # the commit that counts, at the deadline
+    pushed_at: str | None
+    findings: list[dict] = field(default_factory=list)
+    late_commit: str | None = None
+    late_pushed_at: str | None = None
+    late_by_seconds: int | None = None
+    head_checked: str | None = None  # the newest head already judged after the deadline
+    issue: int | None = None
+    issue_digest: str | None = None
+    issue_state: str | None = None
+
+    @staticmethod
+    def finding_dict(f: Finding) -> dict:
+        return {"path": f.path, "rule": f.rule, "message": f.message, "line": f.line}
+
+
+@dataclass
+class Ledger:
+    path: Path
+    course: str = ""
+    term: str = ""
+    org: str = ""
+    teams: dict[str, dict[str, Entry]] = field(default_factory=dict)
+    events: list[dict] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Ledger:
+        path = Path(path)
+        if not path.exists():
+            return cls(path)
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            teams = {
+                slug: {mid: Entry(**e) for mid, e in ms.items()}
+                for slug, ms in raw.get("teams", {}).items()
+            }
+        except (OSError, ValueError, TypeError, AttributeError) as e:
+            raise UsageError(f"{path}: the ledger is not readable ({e}); restore it from the "
+                             "last artifact or commit, or move it away to start a new one") from None
+        return cls(path, raw.get("course", ""), raw.get("term", ""), raw.get("org", ""), teams,
+                   raw.get("events", []))
+
+    def get(self, team: str, milestone: str) -> Entry | None:
+        return self.teams.get(team, {}).get(milestone)
+
+    def put(self, team: str, milestone: str, entry: Entry) -> None:
+        self.teams.setdefault(team, {})[milestone] = entry
+
+    def event(self, **fields) -> None:
+        self.events.append(fields)
+
+    def save(self) -> None:
+        data = {
+            "version": VERSION, "course": self.course, "term": self.term, "org": self.org,
+            "teams": {slug: {mid: asdict(e) for mid, e in sorted(ms.items())}
+                      for slug, ms in sorted(self.teams.items())},
+            "events": self.events,
+        }
+        text = json.dumps(data, indent=2, sort_keys=False) + "\n"
+        if self.path.exists() and self.path.read_text(encoding="utf-8") == text:
+            return  # unchanged: keep the file (and its timestamp) as it is
+        write_atomic(self.path, text)

@@ -1,0 +1,138 @@
+"""`classroom-ops check`: deadline checks across the course, or `--local` on one checkout."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from ..checks.ledger import Ledger
+from ..checks.local import check_local
+from ..checks.org import OrgCheck, in_shard, parse_shard
+from ..checks.report import (
+    local_json,
+    local_lines,
+    local_markdown,
+    markdown,
+    table,
+    to_json,
+)
+from ..ci_env import Actions
+from ..config import load_course
+from ..errors import EXIT_PROBLEMS, UsageError
+from ..fileio import write_atomic
+from ..output import Reporter
+from ..timeline import DeadlineError, resolve, zone
+from .provision_cmd import connect
+
+DEFAULT_LEDGER = ".classroom-ops/ledger.json"
+
+
+def _write_reports(actions: Actions, stem: str, json_path, md_path, data: dict, md: str):
+    if actions.active:
+        default_json, default_md = actions.report_paths(stem)
+        json_path = json_path or default_json
+        md_path = md_path or default_md
+    if json_path:
+        write_atomic(json_path, json.dumps(data, indent=2) + "\n")
+        actions.output("report", json_path)
+    if md_path:
+        write_atomic(md_path, md)
+        actions.output("summary", md_path)
+    actions.summary(md)
+
+
+@click.command()
+@click.option("--milestone", help="Only this milestone (its id).")
+@click.option("--team", "teams", multiple=True, metavar="SLUG", help="Only these teams.")
+@click.option("--at", "at_text", metavar="TIME",
+              help="Judge as of this moment instead of GitHub's clock (any deadline form).")
+@click.option("--no-issues", is_flag=True, help="Only report: open, update and close no issues.")
+@click.option("--shard", metavar="K/N", help="Check only shard K of N (for a workflow matrix).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write a JSON report.")
+@click.option("--markdown", "md_path", type=click.Path(dir_okay=False),
+              help="Write a Markdown report (what the Action puts in the job summary).")
+@click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False),
+              default=DEFAULT_LEDGER, show_default=True, help="The instructors' record.")
+@click.option("--local", "local_dir", type=click.Path(file_okay=False, exists=True),
+              help="Check a checkout of a team repository, with no token and no network.")
+@click.option("--fail-on", type=click.Choice(["any", "due", "never"]), default="any",
+              show_default=True,
+              help="With --local: which findings make the exit code 1 (any; only milestones "
+                   "already due; never).")
+@click.pass_context
+def check(ctx, milestone, teams, at_text, no_issues, shard, json_path, md_path, ledger_path,
+          local_dir, fail_on) -> int:
+    """Record and judge what each team had pushed by each deadline; open issues for gaps."""
+    actions = Actions()
+    if local_dir:
+        return _local(Path(local_dir), milestone, json_path, md_path, fail_on, actions)
+    from ..cli import Settings, config_path
+
+    settings = ctx.find_object(Settings)
+    course = load_course(config_path(ctx))
+    milestones = list(course.milestones)
+    if milestone:
+        if milestone not in {m.id for m in milestones}:
+            raise UsageError(f"unknown milestone {milestone!r}; milestones are: "
+                             f"{', '.join(m.id for m in milestones)}")
+        milestones = [m for m in milestones if m.id == milestone]
+    unknown = [t for t in teams if t not in {x.slug for x in course.teams}]
+    if unknown:
+        raise UsageError(f"unknown team {', '.join(unknown)}; teams are: "
+                         f"{', '.join(t.slug for t in course.teams)}")
+    sh = parse_shard(shard)
+    chosen = [t for t in course.teams if (not teams or t.slug in teams) and in_shard(t.slug, sh)]
+    out = Reporter()
+    gh = connect(settings)
+    actions.mask(settings.token())
+    now = gh.server_time()
+    if at_text:
+        try:
+            now = resolve(at_text, tz=zone(course.timezone), start=course.start)
+        except DeadlineError as e:
+            raise UsageError(f"--at: {e}") from None
+    ledger = Ledger.load(ledger_path)
+    runner = OrgCheck(gh, course, ledger, now=now, milestones=milestones, teams=chosen,
+                      issues=not no_issues, log=out.line if settings.verbose else lambda s: None)
+    with actions.group(f"Checking {len(chosen)} teams"):
+        cells = runner.run()
+    for line in table(course, milestones, cells):
+        out.line(line)
+    for w in runner.warnings:
+        out.line(f"warning: {w}")
+    md = markdown(course, milestones, cells, now, runner.warnings)
+    data = to_json(course, cells, now, runner.warnings)
+    _write_reports(actions, "classroom-ops-check", json_path, md_path, data, md)
+    repo_of = {t.slug: course.repo_for(t) for t in course.teams}
+    notes = [(f"{repo_of[c.team]}/{f['path']}", f"{c.team}: {c.milestone}", f.get("line"),
+              f["message"]) for c in cells if c.status == "missing" for f in c.findings]
+    actions.annotate(notes)
+    n_findings = sum(len(c.findings) for c in cells if c.status == "missing")
+    errors = [c for c in cells if c.status == "error"]
+    for c in errors:
+        out.line(f"error: {c.team} {c.milestone}: {c.note}")
+    actions.output("findings", n_findings)
+    st = gh.stats
+    out.line(f"{n_findings} findings; {st.reads} reads, {st.writes} writes; ledger {ledger_path}")
+    return EXIT_PROBLEMS if n_findings or errors else 0
+
+
+def _local(folder: Path, milestone, json_path, md_path, fail_on, actions: Actions) -> int:
+    rules, results = check_local(folder, milestone)
+    now = datetime.now(UTC)
+    out = Reporter()
+    for line in local_lines(results, now):
+        out.line(line)
+    md = local_markdown(rules.team or rules.course, results, now)
+    _write_reports(actions, "classroom-ops-local", json_path, md_path,
+                   local_json(results, now), md)
+    actions.annotate([(f.path, f"{m.title}: {f.rule}", f.line, f.message)
+                      for m, fs in results for f in fs if m.due <= now or fail_on == "any"])
+    total = sum(len(f) for _, f in results)
+    actions.output("findings", total)
+    counted = sum(len(f) for m, f in results if fail_on == "any" or
+                  (fail_on == "due" and m.due <= now))
+    return EXIT_PROBLEMS if counted else 0
