@@ -205,3 +205,46 @@ def test_local_mode_on_a_finished_repository_is_green(tmp_path):
     assert res.errors() == []
     assert Path(res.outputs["report"]).is_file()
     assert "Final Report" in res.summary
+
+
+@pytest.mark.integration
+def test_org_wide_check_through_the_action_against_the_sandbox(tmp_path):
+    """Provision and check the course through the action, as the instructors' workflows do."""
+    from datetime import datetime
+
+    from classroom_ops.commands.sandbox_cmd import seed_for
+    from classroom_ops.config import load_course
+
+    course_file = tmp_path / "workspace" / "classroom.yml"
+    course_file.parent.mkdir(parents=True)
+    course_file.write_text(COURSE.format(template=ROOT / "templates" / "repo"))
+    with Sandbox() as sb:
+        tokens = sb.seed(seed_for(load_course(course_file)))
+        sb.set_clock(datetime.fromisoformat("2026-09-01T12:00:00-04:00"))
+        runner = make_runner(tmp_path, token=tokens["prof-lee"], api_url=sb.api_url)
+        res = runner.run({"command": "provision", "args": "--yes"})
+        assert res.code == 0, res.log
+        sb.set_clock(datetime.fromisoformat("2026-10-10T12:00:00-04:00"))  # proposal is due
+        ledger = tmp_path / "ledger.json"
+        res = runner.run({"milestone": "proposal", "shard": "1/1",
+                          "args": f"--ledger {shlex.quote(str(ledger))}"})
+    assert res.code == 1, res.log
+    assert command_line(res.log)[:5] == ["check", "-c", "classroom.yml", "--api-url", sb.api_url]
+    assert int(res.outputs["findings"]) >= 2  # neither team pushed a proposal
+    report = json.loads(Path(res.outputs["report"]).read_text())
+    assert "sparse-squad" in json.dumps(report) and "kv-cachers" in json.dumps(report)
+    assert Path(res.outputs["summary"]).read_text().strip() in res.summary
+    assert "Project Proposal" in res.summary or "proposal" in res.summary
+    assert ledger.is_file()
+    assert res.errors(), res.log
+    assert tokens["prof-lee"] not in res.log.replace(f"::add-mask::{tokens['prof-lee']}", "")
+
+
+def test_args_reach_check_fail_on_never_reports_but_stays_green(tmp_path):
+    """Extra flags pass through: the findings are still counted, but the step succeeds."""
+    ws = teamrepo.render(tmp_path / "workspace")
+    res = make_runner(tmp_path, workspace=ws).run({"local": ".", "args": "--fail-on never"})
+    assert command_line(res.log) == ["check", "--local", ".", "--fail-on", "never"]
+    assert res.code == 0, res.log
+    assert int(res.outputs["findings"]) > 0
+    assert res.errors()

@@ -88,7 +88,7 @@ def test_workflow_is_copied_verbatim_and_runs_the_action_in_local_mode():
     job = wf["jobs"]["check"]
     assert job["permissions"] == {"contents": "read"}
     [action] = [s for s in job["steps"] if s["uses"].startswith("classroom-ops/classroom-ops@")]
-    assert action["with"] == {"command": "check", "local": "."}
+    assert action["with"] == {"command": "check", "local": ".", "args": "--fail-on due"}
 
 
 def test_rules_fail_every_deliverable_as_shipped(tmp_path):
