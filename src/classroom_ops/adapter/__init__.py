@@ -1,6 +1,6 @@
 """The GitHub adapter: the only code that talks to GitHub (through PyGithub)."""
 
+from ..ghdata import Issue, Push, RepoInfo, RequestStats, TeamInfo, TreeEntry
 from .client import GitHub
-from .types import Issue, Push, RepoInfo, RequestStats, TeamInfo, TreeEntry
 
 __all__ = ["GitHub", "Issue", "Push", "RepoInfo", "RequestStats", "TeamInfo", "TreeEntry"]

@@ -12,8 +12,8 @@ from datetime import datetime
 from urllib.parse import quote
 
 from ..errors import NotFound
+from ..ghdata import Issue, Push, RepoInfo, TeamInfo, TreeEntry
 from .transport import Transport
-from .types import Issue, Push, RepoInfo, TeamInfo, TreeEntry
 
 
 def _repo(d: dict) -> RepoInfo:

@@ -31,7 +31,7 @@ from ..errors import (
     PermissionDenied,
     Unavailable,
 )
-from .types import RequestStats
+from ..ghdata import RequestStats
 
 _NETWORK_ERRORS = (requests.ConnectionError, requests.Timeout, ConnectionError)
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..adapter.types import Push, TreeEntry
+from ..ghdata import Push, TreeEntry
 from ..model import Finding, Milestone
 from ..rules import evaluate, paths_needed
 

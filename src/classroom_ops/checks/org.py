@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from ..adapter import GitHub
-from ..adapter.types import Issue, Push, RepoInfo, TreeEntry
 from ..errors import ClassroomOpsError, UsageError
+from ..ghdata import Issue, Push, RepoInfo, TreeEntry
 from ..model import Course, Finding, Milestone, Team
 from ..timeline import format_deadline, zone
 from . import issue_text

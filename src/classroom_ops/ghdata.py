@@ -1,4 +1,5 @@
-"""Plain values the GitHub adapter hands back: no PyGithub objects leak past the adapter."""
+"""Plain values the GitHub adapter hands back: no PyGithub objects leak past the adapter, and
+the pure layers can use these without importing the adapter (or PyGithub) at all."""
 
 from __future__ import annotations
 
