@@ -65,7 +65,9 @@ def judge_files(
     for d in milestone.deliverables:
         for path in paths_needed(d, blobs):
             entry = blobs[path]
-            if files[path] is None and (entry.size or 0) <= MAX_FETCH:
+            size = entry.size or 0
+            # Over the deliverable's own limit, the size alone is the finding: not downloaded.
+            if files[path] is None and size <= MAX_FETCH and size <= (d.max_size or size):
                 files[path] = fetch(entry)
         findings.extend(evaluate(d, files, milestone=milestone.id, sizes=sizes))
     return findings
