@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 import yaml
+
 from support import COURSE_PAGE, ROOT
 
 PAGE_COPY = ROOT / "tests" / "data" / "course-page.md"
