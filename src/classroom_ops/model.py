@@ -123,9 +123,13 @@ class Course:
                 return m
         raise KeyError(mid)
 
-    def deadline_for(self, team: Team, milestone: Milestone) -> datetime:
-        """The moment after which pushes are late for this team: due + grace, or the extension."""
+    def due_for(self, team: Team, milestone: Milestone) -> datetime:
+        """The deadline students are told: the milestone's, or the team's extension."""
         for ext in self.extensions:
             if ext.team == team.slug and ext.milestone == milestone.id:
-                return max(ext.until, milestone.due) + self.grace
-        return milestone.due + self.grace
+                return max(ext.until, milestone.due)
+        return milestone.due
+
+    def deadline_for(self, team: Team, milestone: Milestone) -> datetime:
+        """The moment after which pushes are late for this team: its due time plus grace."""
+        return self.due_for(team, milestone) + self.grace

@@ -1,8 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
-from support import EXAMPLE
-
 from classroom_ops.config import course_from_text, load_course
+from support import EXAMPLE
 
 
 def test_example_course_loads_with_six_milestones_and_a_dozen_teams():

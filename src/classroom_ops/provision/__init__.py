@@ -46,4 +46,4 @@ def prepare(gh: GitHub, course: Course, course_dir: Path, only: list[str] | None
     teams = [t for t in course.teams if not only or t.slug in only]
     obs = observe(gh, course, teams, me)
     plan = make_plan(course, obs, teams)
-    return ProvisionRun(course, gh, plan, Applier(gh, course, source, template_files), teams)
+    return ProvisionRun(course, gh, plan, Applier(gh, course, source, template_files, me), teams)

@@ -45,8 +45,9 @@ def wait_until_ready(gh: GitHub, full: str, branch: str, *, timeout: float = 120
 
 class Applier:
     def __init__(self, gh: GitHub, course: Course, source: TemplateSource,
-                 template_files: dict[str, bytes] | None):
+                 template_files: dict[str, bytes] | None, me: str):
         self.gh = gh
+        self.me = me
         self.course = course
         self.source = source
         self.template_files = template_files
@@ -57,6 +58,8 @@ class Applier:
             if step.kind == "create_staff_team":
                 self.gh.create_team(org, self.course.staff_team, self.course.staff_team_slug,
                                     description=f"Staff of {self.course.name}")
+                if self.me.lower() not in {m.lower() for m in self.course.staff_members}:
+                    self.gh.remove_team_member(org, self.course.staff_team_slug, self.me)
             elif step.kind == "add_staff_member":
                 self.gh.add_team_member(org, self.course.staff_team_slug, step.detail,
                                         role="maintainer")
@@ -90,6 +93,10 @@ class Applier:
         elif step.kind == "create_team":
             gh.create_team(c.org, team.name, team.slug, description=description, repo=full,
                            permission=c.permission)
+            # GitHub makes whoever creates a team its maintainer; a student team should hold
+            # only its students.
+            if self.me.lower() not in {m.lower() for m in team.members}:
+                gh.remove_team_member(c.org, team.slug, self.me)
         elif step.kind == "add_member":
             gh.add_team_member(c.org, team.slug, step.detail)
         elif step.kind == "remove_member":

@@ -56,14 +56,16 @@ def rules_document(course: Course, team: Team) -> dict:
     raw_ms = {m["id"]: m for m in course.raw.get("milestones", [])}
     milestones = []
     for m in course.milestones:
-        entry = {"id": m.id, "title": m.title, "due": course.deadline_for(team, m).isoformat(),
-                 "due_text": format_deadline(course.deadline_for(team, m), tz)}
+        due = course.due_for(team, m)
+        entry = {"id": m.id, "title": m.title, "due": due.isoformat(),
+                 "due_text": format_deadline(due, tz)}
         if raw_ms.get(m.id, {}).get("deliverables"):
             entry["deliverables"] = raw_ms[m.id]["deliverables"]
         milestones.append(entry)
     return {
         "course": {"name": course.name, "term": course.term, "timezone": course.timezone},
         "team": {"name": team.name, "slug": team.slug, "members": list(team.members)},
+        "grace_minutes": int(course.grace.total_seconds() // 60),
         "milestones": milestones,
         "areas": list(course.areas),
     }
@@ -79,7 +81,7 @@ def rules_yaml(course: Course, team: Team) -> bytes:
 
 def _milestone_view(course: Course, team: Team, m: Milestone) -> dict:
     tz = zone(course.timezone)
-    due = course.deadline_for(team, m)
+    due = course.due_for(team, m)
     return {"id": m.id, "title": md(m.title), "due": format_deadline(due, tz),
             "due_date": f"{due.astimezone(tz):%Y-%m-%d}",
             "deliverables": [md(d.label) for d in m.deliverables]}
