@@ -96,6 +96,10 @@ def _register() -> None:
     for cmd in (course_cmds.validate, course_cmds.init, course_cmds.schema_cmd,
                 provision_cmd.provision, check_cmd.check, sandbox_cmd.sandbox, demo_cmd.demo):
         cli.add_command(cmd if cmd.name in ("sandbox", "demo") else common_options(cmd))
+    from .commands import collect_cmd  # collect and archive-repos
+
+    for cmd in (collect_cmd.collect, collect_cmd.archive_repos):
+        cli.add_command(common_options(cmd))
 
 
 _register()

@@ -1,0 +1,178 @@
+"""The GitHub side of `collect`: which commit counts for a team, and only the blobs kept.
+
+The commit that counts is the ledger's (its late commit when the work was late), else the
+`submission/<milestone>` tag, else the team never submitted. Files are read with one recursive
+tree listing and one blob request per kept file; sizes are checked on the listing before any
+download, and again after it.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..adapter import GitHub
+from ..checks.ledger import Ledger
+from ..errors import GitHubError
+from ..ghdata import RepoInfo, TreeEntry
+from ..model import Course, Milestone, Team
+from ..rules.text import plain
+from .layout import PROJECT, UnsafePath, safe_rel
+from .project import MAX_BYTES as PROJECT_MAX
+from .project import ProjectInfo, parse_project
+
+MB = 1_000_000
+LFS_POINTER = b"version https://git-lfs"
+
+
+@dataclass
+class Limits:
+    per_file: int = 50 * MB
+    per_team: int = 200 * MB
+    total: int = 2000 * MB
+    used: int = 0  # bytes downloaded so far in this run
+
+    def fits(self, size: int, team_used: int) -> str | None:
+        if size > self.per_file:
+            return f"larger than the {self.per_file // MB} MB limit per file"
+        if team_used + size > self.per_team:
+            return f"over the {self.per_team // MB} MB limit per team"
+        if self.used + size > self.total:
+            return f"over the {self.total // MB} MB limit for the whole collection"
+        return None
+
+
+@dataclass
+class Snapshot:
+    commit: str
+    status: str  # on_time, late, missing (judged by check), submitted (a tag, no push found)
+    pushed_at: str | None
+    late_by_seconds: int | None
+    source: str  # ledger or tag
+
+
+@dataclass
+class TeamRecord:
+    team: Team
+    repo: str  # owner/name
+    repo_url: str = ""
+    snapshot: Snapshot | None = None
+    files: dict[str, bytes] = field(default_factory=dict)  # repository path -> bytes
+    project: ProjectInfo = field(default_factory=ProjectInfo)
+    problems: list[str] = field(default_factory=list)
+    error: str | None = None  # GitHub failed: nothing new is known about this team
+
+    @property
+    def pdf(self) -> str | None:
+        return next((p for p in self.files if p.lower().endswith(".pdf")), None)
+
+
+def find_snapshot(gh: GitHub, course: Course, team: Team, milestone: Milestone, repo: RepoInfo,
+                  ledger: Ledger | None) -> Snapshot | None:
+    entry = ledger.get(team.slug, milestone.id) if ledger is not None else None
+    if entry is not None:
+        if entry.status == "late" and entry.late_commit:
+            return Snapshot(entry.late_commit, "late", entry.late_pushed_at,
+                            entry.late_by_seconds, "ledger")
+        if entry.commit:
+            return Snapshot(entry.commit, entry.status, entry.pushed_at, None, "ledger")
+        return None
+    sha = gh.get_ref(repo.full_name, f"tags/submission/{milestone.id}")
+    if not sha:
+        return None
+    pushes = gh.pushes(repo.full_name, f"refs/heads/{repo.default_branch}")
+    when = next((p.timestamp for p in pushes if p.after == sha), None)
+    if when is None:
+        return Snapshot(sha, "submitted", None, None, "tag")
+    late = when > course.deadline_for(team, milestone)
+    late_by = int((when - course.due_for(team, milestone)).total_seconds()) if late else None
+    return Snapshot(sha, "late" if late else "on_time", _iso(when), late_by, "tag")
+
+
+def _iso(t: datetime) -> str:
+    return t.isoformat().replace("+00:00", "Z")
+
+
+def _is_glob(pattern: str) -> bool:
+    return any(c in pattern for c in "*?[")
+
+
+def _matches(pattern: str, entries: dict[str, TreeEntry]) -> list[TreeEntry]:
+    if _is_glob(pattern):
+        return [e for p, e in sorted(entries.items())
+                if e.type == "blob" and fnmatch.fnmatchcase(p, pattern)]
+    return [entries[pattern]] if pattern in entries else []
+
+
+def fetch_team(gh: GitHub, course: Course, team: Team, milestone: Milestone, repo: RepoInfo,
+               ledger: Ledger | None, limits: Limits) -> TeamRecord:
+    rec = TeamRecord(team, repo.full_name, repo.html_url)
+    try:
+        rec.snapshot = find_snapshot(gh, course, team, milestone, repo, ledger)
+        if rec.snapshot is None:
+            rec.problems.append(f"never submitted {milestone.title}: no record in the ledger "
+                                f"and no submission/{milestone.id} tag")
+            rec.project = parse_project(None, course.areas)
+            rec.project.problems.clear()
+            return rec
+        entries = {e.path: e for e in gh.tree(repo.full_name, rec.snapshot.commit)}
+        used = 0
+        for pattern in course.archive_include:
+            found = _matches(pattern, entries)
+            if not found and not _is_glob(pattern):  # a pattern may match nothing
+                rec.problems.append(f"{pattern} is missing at {rec.snapshot.commit[:7]}")
+            for e in found:
+                data = _read(gh, rec, e, limits, used)
+                if data is not None:
+                    used += len(data)
+                    rec.files[e.path] = data
+        raw = None
+        meta = entries.get("project.yml")
+        if meta is not None:
+            if meta.size is not None and meta.size > PROJECT_MAX:
+                raw = b"x" * (PROJECT_MAX + 1)  # parse_project reports the size
+            else:
+                raw = _read(gh, rec, meta, limits, used)
+        rec.project = parse_project(raw, course.areas)
+        if raw is not None and len(raw) <= PROJECT_MAX:
+            rec.files["project.yml"] = raw
+    except GitHubError as e:
+        rec.error = plain(str(e), 300)
+    return rec
+
+
+def _read(gh: GitHub, rec: TeamRecord, e: TreeEntry, limits: Limits, used: int) -> bytes | None:
+    """The blob of `e`, or None with a problem recorded for the instructors."""
+    name = plain(e.path, 120)
+    try:
+        safe_rel(e.path)
+    except UnsafePath:
+        rec.problems.append(f"{name}: unsafe file name, not collected")
+        return None
+    if e.path == PROJECT:
+        rec.problems.append(f"{name}: the name is reserved for the archive's record, not collected")
+        return None
+    if e.mode == "120000":
+        rec.problems.append(f"{name} is a symbolic link, not a file; not collected")
+        return None
+    if e.type != "blob":
+        rec.problems.append(f"{name} is a {'submodule' if e.type == 'commit' else 'folder'}, "
+                            "not a file; not collected")
+        return None
+    if e.size is not None:
+        why = limits.fits(e.size, used)
+        if why:
+            rec.problems.append(f"{name} ({e.size} bytes) is {why}; not collected")
+            return None
+    data = gh.blob(rec.repo, e.sha)
+    why = limits.fits(len(data), used)
+    if why:
+        rec.problems.append(f"{name} ({len(data)} bytes) is {why}; not collected")
+        return None
+    limits.used += len(data)
+    if e.path.lower().endswith(".pdf") and not data.startswith(b"%PDF-"):
+        kind = "a Git LFS pointer" if data.startswith(LFS_POINTER) else "not a PDF"
+        rec.problems.append(f"{name} is {kind}; not collected")
+        return None
+    return data

@@ -1,0 +1,292 @@
+"""`collect` and `archive-repos` end to end: a term of teams push with real git on the sandbox
+clock, `check` writes the ledger, `collect` builds the archive and the gallery; a second term is
+added; reruns change nothing; hostile project files stay inert; the website gets one commit."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from classroom_ops.commands.sandbox_cmd import seed_for
+from classroom_ops.config import load_course
+from classroom_ops.pdfgen import sample_report
+
+from .conftest import COURSE, CourseEnv
+from .gitops import git, push_files
+
+pytestmark = pytest.mark.integration
+
+HOSTILE = ('<script>window.pwned=1</script> [click me](https://evil.example) @prof-lee '
+           '{{ site.github }} {% raw %}')
+FALL = COURSE.replace(
+    "  - {{name: KV Cachers, members: [gina, hal, ivy]}}\n",
+    "  - {{name: KV Cachers, members: [gina, hal, ivy]}}\n"
+    "  - {{name: Lazy Llamas, members: [jay, kira, liam]}}\n"
+    "  - {{name: Odd Areas, members: [mona, ned, olga]}}\n",
+).replace("include: [report/final.pdf, README.md]",
+          'include: [report/final.pdf, README.md, "extra/*"]')
+SPRING = FALL.replace("term: fall-2026", "term: spring-2027").replace(
+    "start: 2026-08-31", "start: 2027-01-11").replace(
+    'name: "final-{{team}}"', 'name: "s27-{{team}}"').replace(
+    "due: 2026-12-11 23:59", "due: 2027-05-07 23:59").replace(
+    "due: week 6", "due: 2027-02-19")
+SPRING = SPRING[:SPRING.index("teams:")] + (
+    "teams:\n  - {{name: Flash Folks, members: [alice, dave]}}\n") + SPRING[SPRING.index(
+        "milestones:"):]
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def project_yml(title, area, abstract="We make training faster.", share=True, names=True):
+    return (f"title: {json.dumps(title)}\narea: {json.dumps(area)}\n"
+            f"abstract: {json.dumps(abstract)}\n"
+            f"share_report: {str(share).lower()}\nshare_names: {str(names).lower()}\n")
+
+
+@pytest.fixture
+def term(sandbox, tmp_path, run_cli, monkeypatch):
+    config = tmp_path / "classroom.yml"
+    from support import ROOT
+
+    config.write_text(FALL.format(template=ROOT / "templates" / "repo"))
+    tokens = sandbox.seed(seed_for(load_course(config)))
+    env = CourseEnv(sandbox, tmp_path, config, tokens, run_cli, monkeypatch)
+    sandbox.set_clock(at("2026-09-01T12:00:00-04:00"))
+    assert env.run("provision", "--yes").code == 0
+    env.work = tmp_path / "work"
+    env.work.mkdir()
+    env.archive = tmp_path / "archive"
+    return env
+
+
+def push(env, login, repo, files, **kw):
+    return push_files(env.sandbox, env.tokens[login], f"dls/{repo}", env.work, files, **kw)
+
+
+def collect(env, *args, config=None):
+    env.monkeypatch.setenv("GITHUB_TOKEN", env.tokens["prof-lee"])
+    return env.run_cli("collect", "-c", str(config or env.config), "--api-url",
+                       env.sandbox.api_url, "-o", str(env.archive), *args)
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def run_fall_term(env):
+    sb = env.sandbox
+    sb.set_clock(at("2026-12-10T20:00:00-05:00"))
+    sparse = push(env, "alice", "final-sparse-squad", {
+        "report/final.pdf": sample_report(title="Sparse"),
+        "README.md": "# Sparse Squad\n",
+        "project.yml": project_yml(HOSTILE, "training efficiency",
+                                   abstract="Line one.\n[x](javascript:alert(1)) <b>bold</b>"),
+        "extra/<img src=x onerror=alert(1)>.txt": "hostile name",
+        "extra/ok.txt": "fine",
+    })
+    # a symbolic link that points out of the repository, committed as a link
+    dest = env.work / "dls__final-sparse-squad"
+    os.symlink("../../../../../../etc/passwd", dest / "extra" / "passwd")
+    git("add", "-A", cwd=dest)
+    git("commit", "-q", "-m", "link", cwd=dest)
+    git("push", "-q", "origin", "HEAD", cwd=dest)
+    sparse = git("rev-parse", "HEAD", cwd=dest).strip()
+    push(env, "gina", "final-kv-cachers", {
+        "report/final.pdf": sample_report(title="KV"),
+        "project.yml": project_yml("Paged KV caches", "Quantization", share=False, names=False),
+    })
+    push(env, "mona", "final-odd-areas", {
+        "report/final.pdf": sample_report(title="Odd"),
+        "project.yml": project_yml("Blockchain for GPUs", "Blockchain"),
+    })
+    sb.set_clock(at("2026-12-12T10:00:00-05:00"))  # dense-crew: 10 h 1 min after Fri 23:59
+    dense = push(env, "dave", "final-dense-crew", {
+        "report/final.pdf": sample_report(title="Dense"),
+        "project.yml": project_yml("Int4 everywhere", "Quantization", names=False),
+    })
+    sb.set_clock(at("2026-12-14T09:00:00-05:00"))
+    res = env.run("check", "--milestone", "final-report", "--no-issues",
+                  "--ledger", str(env.dir / "ledger.json"))
+    assert res.code == 1, res  # lazy-llamas has no report
+    return sparse, dense
+
+
+def test_collect_a_term_then_another_then_rerun(term):
+    env = term
+    sparse, dense = run_fall_term(env)
+    ledger = str(env.dir / "ledger.json")
+    res = collect(env, "--ledger", ledger)
+    assert res.code == 1, res
+    root = env.archive
+    fall = root / "fall-2026"
+    assert sorted(p.name for p in fall.iterdir()) == [
+        "dense-crew", "index.json", "kv-cachers", "lazy-llamas", "odd-areas", "sparse-squad"]
+
+    # the files at the snapshot, with a record of where they came from
+    s = json.loads((fall / "sparse-squad" / "project.json").read_text())
+    assert s["commit"] == sparse and s["status"] == "on_time" and s["timing"] == "on time"
+    assert s["title"] == HOSTILE
+    assert s["area"] == "Training Efficiency"  # matched without regard to case
+    assert s["members"] == ["alice", "bob", "carol"] and s["source"] == "ledger"
+    assert s["repository"].endswith("/dls/final-sparse-squad")
+    assert (fall / "sparse-squad" / "report" / "final.pdf").read_bytes().startswith(b"%PDF-")
+    assert (fall / "sparse-squad" / "README.md").read_text() == "# Sparse Squad\n"
+    assert (fall / "sparse-squad" / "extra" / "<img src=x onerror=alert(1)>.txt").is_file()
+    assert not (fall / "sparse-squad" / "extra" / "passwd").exists()
+    assert [f["path"] for f in s["files"]] == [
+        "README.md", "extra/<img src=x onerror=alert(1)>.txt", "extra/ok.txt",
+        "project.yml", "report/final.pdf"]
+    assert s["files"][-1]["sha256"] == hashlib.sha256(
+        (fall / "sparse-squad" / "report" / "final.pdf").read_bytes()).hexdigest()
+    d = json.loads((fall / "dense-crew" / "project.json").read_text())
+    assert d["status"] == "late" and d["commit"] == dense
+    assert d["late_by_seconds"] == 10 * 3600 + 60 and d["timing"] == "late by 10 h 1 min"
+    lazy = json.loads((fall / "lazy-llamas" / "project.json").read_text())
+    assert lazy["status"] == "missing" and lazy["listed"] is False
+    # nothing outside the archive, no link followed
+    assert sorted(p.name for p in env.dir.iterdir()) == sorted(
+        ["archive", "classroom.yml", "ledger.json", "work"])
+    assert not any(p.is_symlink() for p in root.rglob("*"))
+
+    # every problem, per team, and the rest still collected
+    out = res.out
+    assert "problems (3 teams):" in out
+    assert "sparse-squad: extra/passwd is a symbolic link, not a file; not collected" in out
+    assert "lazy-llamas: report/final.pdf is missing at" in out
+    assert "lazy-llamas: project.yml: title is empty" in out  # the template's empty file
+    assert ("odd-areas: project.yml: area 'Blockchain' is not one of the course's areas "
+            "(Training Efficiency, Quantization)") in out
+
+    # index, manifest over every file, deterministic zip of the term
+    index = json.loads((fall / "index.json").read_text())
+    assert [t["slug"] for t in index["teams"]] == [
+        "dense-crew", "kv-cachers", "lazy-llamas", "odd-areas", "sparse-squad"]
+    assert [t["slug"] for t in index["teams"] if t["listed"]] == [
+        "dense-crew", "kv-cachers", "sparse-squad"]
+    manifest = (root / "MANIFEST.sha256").read_text().splitlines()
+    listed = {line.split("  ", 1)[1]: line.split("  ", 1)[0] for line in manifest}
+    on_disk = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    assert set(listed) == on_disk - {"MANIFEST.sha256"}
+    assert all(hashlib.sha256((root / k).read_bytes()).hexdigest() == v
+               for k, v in listed.items())
+    with zipfile.ZipFile(root / "fall-2026.zip") as z:
+        names = z.namelist()
+        assert names == sorted(names) and "fall-2026/sparse-squad/report/final.pdf" in names
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert z.read("fall-2026/index.json") == (fall / "index.json").read_bytes()
+
+    # the internal gallery lists every valid project, with names; student text is inert
+    md = (root / "gallery" / "past-projects.md").read_text()
+    assert md.startswith("---\nlayout: default\ntitle: Past Project Examples\n---\n")
+    assert "<script>" not in md and "{{" not in md and "{%" not in md
+    assert "](https://evil" not in md and "@prof-lee" not in md
+    assert "&lt;script&gt;" in md and "@&#8203;prof-lee" in md and "\\[click me\\]" in md
+    assert md.index("## Training Efficiency") < md.index("## Quantization")
+    assert "(files/fall-2026/sparse-squad/final.pdf)" in md and "gina" in md
+    html = (root / "gallery" / "index.html").read_text()
+    assert html.count("<script") == 1 and "&lt;script&gt;window.pwned=1&lt;/script&gt;" in html
+    assert "javascript:" not in html.replace("[x](javascript:alert(1))", "")
+    assert "http://" not in html and "https://" not in html.replace("https://evil.example", "")
+    assert (root / "gallery" / "files" / "fall-2026" / "kv-cachers" / "final.pdf").is_file()
+
+    # a rerun with nothing new changes no file and writes nothing to GitHub
+    before = snapshot(root)
+    env.sandbox.clear_requests()
+    assert collect(env, "--ledger", ledger).code == 1
+    assert snapshot(root) == before
+    assert env.writes() == []
+
+    # the next term, from its submission tag (no ledger), lands beside the first
+    spring = env.dir / "spring.yml"
+    from support import ROOT
+
+    spring.write_text(SPRING.format(template=ROOT / "templates" / "repo"))
+    env.sandbox.set_clock(at("2027-01-12T12:00:00-05:00"))
+    env.monkeypatch.setenv("GITHUB_TOKEN", env.tokens["prof-lee"])
+    assert env.run_cli("provision", "--yes", "-c", str(spring), "--api-url",
+                       env.sandbox.api_url).code == 0
+    env.sandbox.set_clock(at("2027-05-06T12:00:00-04:00"))
+    flash = push(env, "alice", "s27-flash-folks", {
+        "report/final.pdf": sample_report(title="Flash"),
+        "README.md": "# Flash\n",
+        "project.yml": project_yml("Flash attention on a budget", "Training Efficiency",
+                                   share=False),
+    })
+    dest = env.work / "dls__s27-flash-folks"
+    git("tag", "submission/final-report", flash, cwd=dest)
+    git("push", "-q", "origin", "refs/tags/submission/final-report", cwd=dest)
+    fall_before = snapshot(fall)
+    res = collect(env, config=spring)
+    assert res.code == 0, res
+    f = json.loads((root / "spring-2027" / "flash-folks" / "project.json").read_text())
+    assert f["commit"] == flash and f["source"] == "tag" and f["status"] == "on_time"
+    assert f["pushed_at"] == "2027-05-06T16:00:00Z"
+    assert snapshot(fall) == fall_before  # the other term untouched
+    assert (root / "spring-2027.zip").is_file() and (root / "fall-2026.zip").is_file()
+    md = (root / "gallery" / "past-projects.md").read_text()
+    area = md[md.index("## Training Efficiency"):md.index("## Quantization")]
+    assert area.index("### spring-2027") < area.index("### fall-2026")  # newest term first
+    assert "Flash attention on a budget" in area
+
+    # public: consenting teams only, names only where agreed
+    res = collect(env, "--public", config=spring)
+    assert res.code == 0 and "gallery of 2 projects from 2 terms (public)" in res.out
+    md = (root / "gallery" / "past-projects.md").read_text()
+    html = (root / "gallery" / "index.html").read_text()
+    for text in (md, html):
+        assert "Paged KV caches" not in text and "Flash attention" not in text
+        assert "Int4 everywhere" in text and "Dense Crew" not in text and "dave" not in text
+        assert "Sparse Squad" in text and "alice" in text
+    files = sorted(p.relative_to(root / "gallery").as_posix()
+                   for p in (root / "gallery").rglob("*.pdf"))
+    assert files == ["files/fall-2026/dense-crew/final.pdf",
+                     "files/fall-2026/sparse-squad/final.pdf"]
+    assert json.loads((root / "spring-2027" / "index.json").read_text())["teams"][0]["title"] \
+        == "Flash attention on a budget"  # the record keeps everyone
+
+
+def test_publish_to_the_course_site_and_archive_repos(term):
+    env = term
+    run_fall_term(env)
+    site = env.gh().get_organization("dls").create_repo("course-site", auto_init=True)
+    ledger = str(env.dir / "ledger.json")
+    res = collect(env, "--ledger", ledger, "--publish", "dls/course-site:_pages/past")
+    assert res.code == 2 and "add --public" in res.err
+    res = collect(env, "--ledger", ledger, "--public", "--publish", "dls/course-site:_pages/past")
+    assert res.code == 1 and "published to dls/course-site:_pages/past in" in res.out
+    commits = list(site.get_commits())
+    assert len(commits) == 2
+    page = site.get_contents("_pages/past/past-projects.md").decoded_content
+    assert page == (env.archive / "gallery" / "past-projects.md").read_bytes()
+    pdf = site.get_contents("_pages/past/files/fall-2026/dense-crew/final.pdf")
+    assert pdf.decoded_content.startswith(b"%PDF-")
+    env.sandbox.clear_requests()
+    res = collect(env, "--ledger", ledger, "--public", "--publish", "dls/course-site:_pages/past")
+    assert "is already up to date" in res.out and env.writes() == []
+
+    # a team withdraws consent: the next publish removes its report in one commit
+    data = json.loads((env.archive / "fall-2026" / "index.json").read_text())
+    assert any(t["slug"] == "dense-crew" and t["share_report"] for t in data["teams"])
+    env.sandbox.set_clock(at("2026-12-20T10:00:00-05:00"))
+    res = env.run("archive-repos", "--dry-run")
+    assert res.code == 0 and "dls/final-sparse-squad: would archive" in res.out
+    assert env.writes() == []
+    res = env.run("archive-repos")
+    assert res.code == 0 and "5 archived, 0 already archived" in res.out
+    assert all(r.archived for r in env.gh().get_organization("dls").get_repos()
+               if r.name.startswith("final-"))
+    env.sandbox.clear_requests()
+    res = env.run("archive-repos")
+    assert res.code == 0 and "0 archived, 5 already archived" in res.out
+    assert env.writes() == []
+    # collecting still works from archived (read-only) repositories
+    assert collect(env, "--ledger", ledger).code == 1
