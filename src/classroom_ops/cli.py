@@ -91,10 +91,11 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from .commands import check_cmd, course_cmds, demo_cmd, provision_cmd, sandbox_cmd
+    from .commands import check_cmd, course_cmds, demo_cmd, provision_cmd, sandbox_cmd, status_cmd
 
     for cmd in (course_cmds.validate, course_cmds.init, course_cmds.schema_cmd,
-                provision_cmd.provision, check_cmd.check, sandbox_cmd.sandbox, demo_cmd.demo):
+                provision_cmd.provision, check_cmd.check, status_cmd.status, sandbox_cmd.sandbox,
+                demo_cmd.demo):
         cli.add_command(cmd if cmd.name in ("sandbox", "demo") else common_options(cmd))
     from .commands import collect_cmd  # collect and archive-repos
 

@@ -1,0 +1,84 @@
+"""`classroom-ops status`: every team on every milestone, as a table, a dashboard page, JSON and
+Markdown. Reads the ledger and the organization; writes nothing to GitHub."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..ci_env import Actions
+from ..config import load_course
+from ..dashboard import build_status, load_entries, to_json
+from ..dashboard.html import render
+from ..dashboard.markdown import markdown
+from ..dashboard.model import LABELS, STATES
+from ..fileio import write_atomic
+from ..output import Reporter
+from .provision_cmd import connect
+
+DEFAULT_LEDGER = ".classroom-ops/ledger.json"
+
+
+@click.command()
+@click.option("--html", "html_path", type=click.Path(dir_okay=False),
+              help="Write the dashboard: one self-contained HTML page.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write a JSON report.")
+@click.option("--markdown", "md_path", type=click.Path(dir_okay=False),
+              help="Write a Markdown report (what the Action puts in the job summary).")
+@click.option("--ledger", "ledger_paths", multiple=True, type=click.Path(dir_okay=False),
+              help=f"The instructors' record; repeat to merge shard ledgers "
+                   f"[default: {DEFAULT_LEDGER}].")
+@click.pass_context
+def status(ctx, html_path, json_path, md_path, ledger_paths) -> int:
+    """Show where every team stands on every milestone; writes nothing to GitHub."""
+    from ..cli import Settings, config_path
+
+    actions = Actions()
+    settings = ctx.find_object(Settings)
+    course = load_course(config_path(ctx))
+    paths = [Path(p) for p in ledger_paths] or [Path(DEFAULT_LEDGER)]
+    entries, warnings = load_entries(paths, course, required=bool(ledger_paths))
+    out = Reporter()
+    gh = connect(settings)
+    actions.mask(settings.token())
+    now = gh.server_time()
+    st = build_status(gh, course, entries, now, warnings=warnings,
+                      ledgers=[str(p) for p in paths],
+                      log=out.line if settings.verbose else lambda s: None)
+
+    for line in _table(st):
+        out.line(line)
+    total = st.counts()
+    out.line(", ".join(f"{LABELS[s]}: {total[s]}" for s in STATES if total[s]))
+    for w in st.warnings:
+        out.line(f"warning: {w}")
+
+    md = markdown(st)
+    if actions.active:
+        default_json, default_md = actions.report_paths("classroom-ops-status")
+        json_path, md_path = json_path or default_json, md_path or default_md
+        html_path = html_path or actions.temp / "classroom-ops-status.html"
+    if json_path:
+        write_atomic(json_path, json.dumps(to_json(st), indent=2) + "\n")
+        actions.output("report", json_path)
+    if md_path:
+        write_atomic(md_path, md)
+        actions.output("summary", md_path)
+    if html_path:
+        write_atomic(html_path, render(st))
+        actions.output("dashboard", html_path)
+        out.line(f"dashboard: {html_path}")
+    actions.summary(md)
+    s = gh.stats
+    out.line(f"{s.reads} reads, {s.writes} writes")
+    return 0
+
+
+def _table(st) -> list[str]:
+    head = ["team"] + [m.id for m in st.milestones]
+    rows = [head] + [[r.slug] + [c.label + (" (ext)" if c.extended and c.state != "extension"
+                                            else "") for c in r.cells] for r in st.teams]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    return ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]

@@ -1,0 +1,62 @@
+"""The status as GitHub Markdown: what the Action puts in the job summary.
+
+Team names, milestone titles and findings pass through `neutralize` (they are written by people,
+and findings quote students' files); links are built only from GitHub's own URLs.
+"""
+
+from __future__ import annotations
+
+from ..rules import neutralize
+from .model import LABELS, STATES, Status, StatusCell
+
+SYMBOLS = {"on_time": "✅", "late": "⏰", "missing": "❌", "extension": "➕", "pending": "⏳",
+           "not_checked": "❔", "error": "⚠️"}
+
+
+def _link(text: str, url: str) -> str:
+    return f"[{text}]({url})" if url.startswith(("https://", "http://")) else text
+
+
+def cell_markdown(c: StatusCell) -> str:
+    parts = [f"{SYMBOLS[c.state]} {neutralize(c.label)}"]
+    if c.extended and c.state != "extension":
+        parts.append("(ext)")
+    if c.commit and c.state not in ("pending", "extension"):
+        parts.append(_link(c.commit[:7], c.commit_url))
+    if c.issue:
+        parts.append(_link(f"issue {c.issue}", c.issue_url))
+    return " ".join(parts)
+
+
+def markdown(status: Status) -> str:
+    course = status.course
+    lines = [f"## {neutralize(course.name)} ({neutralize(course.term)}): status",
+             f"As of {status.when(status.at)} (GitHub's clock).", ""]
+    lines.append("| team | " + " | ".join(neutralize(m.title) for m in status.milestones) + " |")
+    lines.append("|---" * (len(status.milestones) + 1) + "|")
+    for row in status.teams:
+        lines.append(f"| {_link(neutralize(row.name), row.repo_url)} | "
+                     + " | ".join(cell_markdown(c) for c in row.cells) + " |")
+    shown = [s for s in STATES if any(m.counts[s] for m in status.milestones)]
+    lines += ["", "| milestone | due | " + " | ".join(LABELS[s] for s in shown) + " |",
+              "|---|---" + "|---" * len(shown) + "|"]
+    for m in status.milestones:
+        ext = f" ({m.extended} extended)" if m.extended else ""
+        lines.append(f"| {neutralize(m.title)} | {status.when(m.due)}{ext} | "
+                     + " | ".join(str(m.counts[s]) for s in shown) + " |")
+    total = status.counts()
+    lines += ["", ", ".join(f"{LABELS[s]}: {total[s]}" for s in STATES if total[s]), ""]
+    missing = [c for c in status.cells if c.state == "missing" and c.findings]
+    if missing:
+        lines.append("### Missing")
+        for c in missing:
+            issue = f" ({_link(f'issue {c.issue}', c.issue_url)})" if c.issue else ""
+            lines.append(f"- **{neutralize(c.team)}** / {neutralize(c.milestone)}{issue}:")
+            lines.extend(f"  - {neutralize(f['message'], 400)}" for f in c.findings)
+    unchecked = [c for c in status.cells if c.state == "not_checked"]
+    if unchecked:
+        lines += ["", f"{len(unchecked)} deadline(s) passed without a check in the ledger: run "
+                  "`classroom-ops check` (or the deadline-check workflow)."]
+    for w in status.warnings:
+        lines.append(f"- warning: {neutralize(w, 400)}")
+    return "\n".join(lines) + "\n"

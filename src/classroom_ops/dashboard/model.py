@@ -1,0 +1,291 @@
+"""Where every team stands: the ledger's judgments, plus what is already in place for what is
+still ahead. Reads only: the ledger files, one listing of the organization's repositories, and,
+per team with a milestone still open, its branch head, one recursive tree and the blobs the rules
+read (the tree is shared by all of that team's open milestones).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from ..adapter import GitHub
+from ..checks.issue_text import human_delta
+from ..checks.judge import judge_files
+from ..checks.ledger import Entry, Ledger
+from ..errors import ClassroomOpsError, UsageError
+from ..ghdata import RepoInfo, TreeEntry
+from ..model import Course, Milestone, Team
+from ..timeline import format_deadline, zone
+
+# Worst first: the order a "sort by this milestone" puts teams in.
+STATES = ("missing", "not_checked", "error", "late", "extension", "pending", "on_time")
+LABELS = {"on_time": "on time", "late": "late", "missing": "missing", "extension": "extension",
+          "pending": "pending", "not_checked": "not checked yet", "error": "error"}
+
+
+@dataclass
+class StatusCell:
+    team: str
+    milestone: str
+    state: str  # one of STATES
+    label: str  # the state in words, with what matters about it ("late 1 day 9 h")
+    due: datetime  # what the team was told, with its extension
+    deadline: datetime  # due plus grace: after it pushes are late
+    extended: bool = False
+    commit: str | None = None
+    commit_url: str = ""
+    pushed_at: datetime | None = None
+    late_by_seconds: int | None = None
+    issue: int | None = None
+    issue_url: str = ""
+    issue_state: str | None = None
+    findings: list[dict] = field(default_factory=list)
+    ready: int | None = None  # open milestones: deliverables already passing their rules
+    total: int | None = None
+    note: str = ""
+
+    @property
+    def offset_hours(self) -> float | None:
+        """When the commit that counts was pushed, relative to the due time (negative: early)."""
+        if self.pushed_at is None:
+            return None
+        return (self.pushed_at - self.due).total_seconds() / 3600
+
+    @property
+    def sort_key(self) -> int:
+        """Worst first; among late cells, the latest first; among open ones, the least ready."""
+        rank = STATES.index(self.state) * 10_000_000
+        if self.state == "late":
+            return rank + 9_999_999 - min(self.late_by_seconds or 0, 9_999_999)
+        if self.ready is not None and self.total:
+            return rank + int(1_000_000 * self.ready / self.total)
+        return rank
+
+
+@dataclass
+class TeamRow:
+    slug: str
+    name: str
+    repo: str
+    repo_url: str
+    cells: list[StatusCell]
+
+
+@dataclass
+class MilestoneCol:
+    id: str
+    title: str
+    due: datetime
+    due_text: str
+    counts: dict[str, int]
+    extended: int
+
+
+@dataclass
+class Status:
+    course: Course
+    at: datetime
+    teams: list[TeamRow]
+    milestones: list[MilestoneCol]
+    warnings: list[str]
+    ledgers: list[str]
+
+    @property
+    def cells(self) -> list[StatusCell]:
+        return [c for row in self.teams for c in row.cells]
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(STATES, 0)
+        for c in self.cells:
+            out[c.state] += 1
+        return out
+
+    def when(self, moment: datetime) -> str:
+        return format_deadline(moment, zone(self.course.timezone))
+
+
+# -- the ledgers -------------------------------------------------------------------------------
+def load_entries(paths: list[Path], course: Course, *, required: bool
+                 ) -> tuple[dict[tuple[str, str], Entry], list[str]]:
+    """Every judgment in `paths` (shard ledgers merge), keyed by (team, milestone).
+
+    A ledger that does not exist is an error when `required` (it was named on the command line);
+    a ledger for another organization is always one. Two ledgers that judged the same cell
+    differently keep the one that went further (the later head checked, else the later judgment).
+    """
+    merged: dict[tuple[str, str], Entry] = {}
+    warnings: list[str] = []
+    for path in paths:
+        if not path.exists():
+            if required:
+                raise UsageError(f"{path}: no such ledger; `classroom-ops check` writes it "
+                                 "(the Action keeps it as an artifact or in the repository)")
+            warnings.append(f"no ledger at {path}: no deadline has been checked yet")
+            continue
+        ledger = Ledger.load(path)
+        if ledger.org and ledger.org != course.org:
+            raise UsageError(f"{path}: this ledger records organization {ledger.org}, but the "
+                             f"course is in {course.org}; pass the ledger of this course")
+        for slug, ms in ledger.teams.items():
+            for mid, entry in ms.items():
+                old = merged.get((slug, mid))
+                if old is not None and old != entry:
+                    warnings.append(f"{slug} {mid}: the ledgers disagree; showing the judgment "
+                                    "checked last")
+                    if _progress(entry) < _progress(old):
+                        continue
+                merged[(slug, mid)] = entry
+    return merged, warnings
+
+
+def _progress(e: Entry) -> str:
+    return max(e.head_checked or "", e.judged_at or "")
+
+
+# -- building the grid -------------------------------------------------------------------------
+class _Reader:
+    """Fetches for one run; blobs are content-addressed, so each is fetched once."""
+
+    def __init__(self, gh: GitHub):
+        self.gh = gh
+        self.blobs: dict[str, bytes] = {}
+
+    def fetch_for(self, full_name: str) -> Callable[[TreeEntry], bytes]:
+        def fetch(entry: TreeEntry) -> bytes:
+            if entry.sha not in self.blobs:
+                self.blobs[entry.sha] = self.gh.blob(full_name, entry.sha)
+            return self.blobs[entry.sha]
+        return fetch
+
+
+def build_status(gh: GitHub, course: Course, entries: dict[tuple[str, str], Entry], now: datetime,
+                 *, warnings: list[str] | None = None, ledgers: list[str] | None = None,
+                 log: Callable[[str], None] = lambda s: None) -> Status:
+    repos = gh.org_repos(course.org)
+    reader = _Reader(gh)
+    rows: list[TeamRow] = []
+    warnings = list(warnings or [])
+    for team in course.teams:
+        repo = repos.get(course.repo_for(team))
+        if repo is None:
+            warnings.append(f"{team.slug}: repository {course.org}/{course.repo_for(team)} not "
+                            "found; run provision")
+        cells = [_judged_or_open(course, team, m, entries.get((team.slug, m.id)), now, repo)
+                 for m in course.milestones]
+        open_cells = [c for c in cells if c.state in ("pending", "extension")]
+        if open_cells and repo is not None:
+            try:
+                _in_place(reader, course, repo, open_cells)
+            except ClassroomOpsError as e:
+                for c in open_cells:
+                    c.note = f"could not read the repository: {e}"
+                warnings.append(f"{team.slug}: could not read {repo.full_name}: {e}")
+            log(f"{team.slug}: " + ", ".join(f"{c.milestone} {c.label}" for c in open_cells))
+        rows.append(TeamRow(team.slug, team.name, repo.full_name if repo else
+                            f"{course.org}/{course.repo_for(team)}",
+                            repo.html_url if repo else "", cells))
+    cols = []
+    for m in course.milestones:
+        mine = [row.cells[i] for row in rows for i, mm in enumerate(course.milestones)
+                if mm.id == m.id]
+        counts = dict.fromkeys(STATES, 0)
+        for c in mine:
+            counts[c.state] += 1
+        cols.append(MilestoneCol(m.id, m.title, m.due, m.due_text, counts,
+                                 sum(1 for c in mine if c.extended)))
+    return Status(course, now, rows, cols, warnings, list(ledgers or []))
+
+
+def _judged_or_open(course: Course, team: Team, m: Milestone, entry: Entry | None,
+                    now: datetime, repo: RepoInfo | None) -> StatusCell:
+    due, deadline = course.due_for(team, m), course.deadline_for(team, m)
+    extended = due != m.due
+    cell = StatusCell(team.slug, m.id, "pending", "pending", due, deadline, extended)
+    base = repo.html_url if repo else ""
+    if entry is not None:
+        cell.state = entry.status if entry.status in STATES else "error"
+        cell.findings = list(entry.findings)
+        commit, pushed = entry.commit, entry.pushed_at
+        if entry.status == "late":
+            commit, pushed = entry.late_commit, entry.late_pushed_at
+            cell.late_by_seconds = entry.late_by_seconds
+            cell.findings = []  # fixed: what was missing at the deadline no longer is
+        cell.commit = commit
+        cell.pushed_at = datetime.fromisoformat(pushed) if pushed else None
+        cell.issue, cell.issue_state = entry.issue, entry.issue_state
+        if base and commit:
+            cell.commit_url = f"{base}/commit/{commit}"
+        if base and entry.issue:
+            cell.issue_url = f"{base}/issues/{entry.issue}"
+        cell.label = _judged_label(cell)
+        if entry.status not in STATES:
+            cell.note = f"the ledger says {entry.status!r}"
+        return cell
+    if deadline <= now:
+        cell.state, cell.label = "not_checked", LABELS["not_checked"]
+        cell.note = ("the deadline has passed but no ledger records a check: run "
+                     "`classroom-ops check`")
+        return cell
+    if extended and m.due + course.grace <= now:
+        cell.state = "extension"
+        cell.note = f"extended to {format_deadline(due, zone(course.timezone))}"
+    cell.label = LABELS[cell.state]
+    if repo is None:
+        cell.label += ": no repository"
+    return cell
+
+
+def _judged_label(c: StatusCell) -> str:
+    if c.state == "late":
+        return f"late {human_delta(timedelta(seconds=c.late_by_seconds or 0))}"
+    if c.state == "missing":
+        n = len(c.findings)
+        return f"missing ({n} finding{'s' if n != 1 else ''})"
+    return LABELS.get(c.state, c.state)
+
+
+def _in_place(reader: _Reader, course: Course, repo: RepoInfo, cells: list[StatusCell]) -> None:
+    """Judge the branch head now for each open milestone, one deliverable at a time."""
+    gh, full = reader.gh, repo.full_name
+    head = gh.get_ref(full, f"heads/{repo.default_branch}")
+    tree = gh.tree(full, head) if head else []
+    fetch = reader.fetch_for(full)
+    for c in cells:
+        m = course.milestone(c.milestone)
+        ready, todo = 0, []
+        for d in m.deliverables:
+            found = judge_files(replace(m, deliverables=(d,)), tree, fetch)
+            ready += not found
+            todo.extend(Entry.finding_dict(f) for f in found)
+        c.ready, c.total, c.findings = ready, len(m.deliverables), todo
+        c.commit = head
+        c.commit_url = f"{repo.html_url}/commit/{head}" if head and repo.html_url else ""
+        c.label = f"{LABELS[c.state]}: {ready}/{len(m.deliverables)} ready"
+
+
+# -- JSON --------------------------------------------------------------------------------------
+def to_json(status: Status) -> dict:
+    course = status.course
+    return {
+        "course": course.name, "term": course.term, "org": course.org,
+        "at": status.at.isoformat(), "ledgers": status.ledgers,
+        "counts": status.counts(),
+        "milestones": [{"id": m.id, "title": m.title, "due": m.due.isoformat(),
+                        "counts": m.counts, "extended": m.extended} for m in status.milestones],
+        "teams": [{"slug": r.slug, "name": r.name, "repo": r.repo, "repo_url": r.repo_url}
+                  for r in status.teams],
+        "cells": [_cell_json(c) for c in status.cells],
+        "warnings": status.warnings,
+    }
+
+
+def _cell_json(c: StatusCell) -> dict:
+    d = asdict(c)
+    d["due"], d["deadline"] = c.due.isoformat(), c.deadline.isoformat()
+    d["pushed_at"] = c.pushed_at.isoformat() if c.pushed_at else None
+    off = c.offset_hours
+    d["offset_hours"] = round(off, 2) if off is not None else None
+    return d
