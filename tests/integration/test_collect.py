@@ -273,10 +273,17 @@ def test_publish_to_the_course_site_and_archive_repos(term):
     res = collect(env, "--ledger", ledger, "--public", "--publish", "dls/course-site:_pages/past")
     assert "is already up to date" in res.out and env.writes() == []
 
-    # a team withdraws consent: the next publish removes its report in one commit
-    data = json.loads((env.archive / "fall-2026" / "index.json").read_text())
-    assert any(t["slug"] == "dense-crew" and t["share_report"] for t in data["teams"])
+    # a file the gallery no longer has (say, a team that withdrew) is removed in one commit
+    site.create_file("_pages/past/files/fall-2026/gone/final.pdf", "old", b"%PDF-old")
+    site.create_file("about.md", "keep", b"# About\n")
+    res = collect(env, "--ledger", ledger, "--public", "--publish", "dls/course-site:_pages/past")
+    assert "(0 written, 1 removed)" in res.out
+    paths = {e.path for e in site.get_git_tree("main", recursive=True).tree}
+    assert "_pages/past/files/fall-2026/gone/final.pdf" not in paths and "about.md" in paths
+    assert len(list(site.get_commits())) == 5
+
     env.sandbox.set_clock(at("2026-12-20T10:00:00-05:00"))
+    env.sandbox.clear_requests()
     res = env.run("archive-repos", "--dry-run")
     assert res.code == 0 and "dls/final-sparse-squad: would archive" in res.out
     assert env.writes() == []
@@ -290,3 +297,175 @@ def test_publish_to_the_course_site_and_archive_repos(term):
     assert env.writes() == []
     # collecting still works from archived (read-only) repositories
     assert collect(env, "--ledger", ledger).code == 1
+
+
+# -- the gallery in a real browser ------------------------------------------------------------
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--remote-debugging-pipe"]
+
+
+class Chromium:
+    """Chrome DevTools Protocol over --remote-debugging-pipe (fd 3 in, fd 4 out; messages end
+    with NUL): no websocket library, no port."""
+
+    def __init__(self, exe: str, profile: Path):
+        import fcntl
+        import subprocess
+
+        to_chrome_r, self._w = os.pipe()
+        self._r, from_chrome_w = os.pipe()
+
+        def fds():  # in the child: the pipe ends become fds 3 and 4
+            a = fcntl.fcntl(to_chrome_r, fcntl.F_DUPFD, 10)
+            b = fcntl.fcntl(from_chrome_w, fcntl.F_DUPFD, 10)
+            os.dup2(a, 3)
+            os.dup2(b, 4)
+
+        self.proc = subprocess.Popen(
+            [exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            pass_fds=(3, 4, to_chrome_r, from_chrome_w), preexec_fn=fds,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        self._buf, self._id, self.events, self.session = b"", 0, [], None
+
+    def send(self, method: str, params: dict | None = None, timeout: float = 20.0) -> dict:
+        import select
+        import time
+
+        self._id += 1
+        msg = {"id": self._id, "method": method, "params": params or {}}
+        if self.session:
+            msg["sessionId"] = self.session
+        os.write(self._w, json.dumps(msg).encode() + b"\0")
+        end = time.monotonic() + timeout
+        while True:
+            while b"\0" in self._buf:
+                raw, self._buf = self._buf.split(b"\0", 1)
+                reply = json.loads(raw)
+                if reply.get("id") == self._id:
+                    if "error" in reply:
+                        raise AssertionError(f"{method}: {reply['error']}")
+                    return reply["result"]
+                self.events.append(reply)
+            left = end - time.monotonic()
+            if left <= 0 or not select.select([self._r], [], [], left)[0]:
+                raise AssertionError(f"{method}: no answer from chromium")
+            chunk = os.read(self._r, 1 << 16)
+            if not chunk:
+                raise AssertionError("chromium closed the pipe")
+            self._buf += chunk
+
+    def open(self, url: str) -> None:
+        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        self.session = self.send("Target.attachToTarget",
+                                 {"targetId": target, "flatten": True})["sessionId"]
+        for domain in ("Page", "Runtime", "Log"):
+            self.send(f"{domain}.enable")
+        self.send("Page.navigate", {"url": url})
+        self.eval("new Promise(r => document.readyState === 'complete' ? r(1) : "
+                  "addEventListener('load', () => r(1)))")
+
+    def eval(self, expr: str):
+        res = self.send("Runtime.evaluate", {"expression": expr, "returnByValue": True,
+                                             "awaitPromise": True})
+        assert "exceptionDetails" not in res, res
+        return res["result"].get("value")
+
+    def errors(self) -> list:
+        return [e["params"] for e in self.events
+                if e.get("method") == "Runtime.exceptionThrown"
+                or (e.get("method") == "Runtime.consoleAPICalled"
+                    and e["params"].get("type") in ("error", "assert"))
+                or (e.get("method") == "Log.entryAdded"
+                    and e["params"]["entry"].get("level") == "error")]
+
+    def close(self) -> None:
+        try:
+            self.session = None
+            self.send("Browser.close", timeout=5)
+        except AssertionError:
+            pass
+        finally:
+            os.close(self._w)
+            os.close(self._r)
+            try:
+                self.proc.wait(timeout=10)
+            except Exception:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def local_archive(root: Path) -> None:
+    """Two terms written as collect writes them, with hostile student text, then the gallery."""
+    from classroom_ops.archive.collect import rebuild_outputs
+    from classroom_ops.archive.layout import Archive, dump_json
+
+    def team(term, slug, title, area, share=True):
+        folder = root / term / slug / "report"
+        folder.mkdir(parents=True)
+        (folder / "final.pdf").write_bytes(sample_report(title=slug))
+        return {"slug": slug, "team": slug.title(), "members": ["alice", "bob"], "title": title,
+                "area": area, "abstract": f"Abstract of {slug}. <img src=x onerror=alert(1)>",
+                "share_report": share, "share_names": True, "report": "report/final.pdf",
+                "listed": True}
+
+    terms = {"fall-2026": ("2026-08-31", [
+        team("fall-2026", "sparse-squad", HOSTILE, "Training Efficiency"),
+        team("fall-2026", "dense-crew", "Int4 everywhere", "Quantization")]),
+        "spring-2027": ("2027-01-11", [
+            team("spring-2027", "flash-folks", "Flash on a budget", "Training Efficiency"),
+            team("spring-2027", "shy-team", "Not shared", "Quantization", share=False)])}
+    for term, (start, records) in terms.items():
+        (root / term / "index.json").write_text(dump_json({
+            "term": term, "start": start, "areas": ["Training Efficiency", "Quantization"],
+            "teams": records}))
+    rebuild_outputs(Archive(root), public=True, area_order=["Training Efficiency", "Quantization"])
+
+
+def test_the_gallery_in_a_headless_browser(tmp_path):
+    import shutil
+
+    exe = shutil.which("chromium")
+    if not exe:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it: "
+                    "apt-get install -y chromium)")
+    local_archive(tmp_path / "archive")
+    page = tmp_path / "archive" / "gallery" / "index.html"
+    browser = Chromium(exe, tmp_path / "profile")
+    try:
+        browser.open(page.as_uri())
+        visible = ("Array.from(document.querySelectorAll('.card'))"
+                   ".filter(c => c.offsetParent !== null)"
+                   ".map(c => c.querySelector('.title').textContent)")
+        assert sorted(browser.eval(visible)) == sorted(
+            [HOSTILE, "Int4 everywhere", "Flash on a budget"])  # the shy team is not public
+        assert browser.eval("typeof window.pwned") == "undefined"
+        assert browser.eval("document.scripts.length") == 1
+        assert browser.eval("document.querySelectorAll('img').length") == 0
+        assert browser.eval("document.getElementById('shown').textContent") == "3 projects"
+
+        def choose(select, value):
+            return browser.eval(
+                f"(() => {{ const s = document.getElementById('{select}'); s.value = "
+                f"{json.dumps(value)}; s.dispatchEvent(new Event('change')); "
+                f"return {visible}; }})()")
+
+        assert choose("area-filter", "Quantization") == ["Int4 everywhere"]
+        assert browser.eval("document.getElementById('shown').textContent") == "1 project"
+        assert browser.eval("Array.from(document.querySelectorAll('section.area'))"
+                            ".filter(s => s.offsetParent !== null).map(s => s.dataset.area)") \
+            == ["Quantization"]
+        assert sorted(choose("area-filter", "Training Efficiency")) == sorted(
+            [HOSTILE, "Flash on a budget"])
+        assert choose("term-filter", "spring-2027") == ["Flash on a budget"]
+        assert len(choose("area-filter", "")) == 1 and len(choose("term-filter", "")) == 3
+        # the card's link is relative and reaches the PDF beside the page
+        href = browser.eval("document.querySelector('a.pdf').getAttribute('href')")
+        assert not href.startswith(("/", "http", "file:")) and href.endswith("/final.pdf")
+        assert (page.parent / href).read_bytes().startswith(b"%PDF-")
+        assert browser.errors() == []
+    finally:
+        browser.close()

@@ -47,7 +47,7 @@ def safe_rel(path: str) -> PurePosixPath:
     if p.is_absolute() or re.match(r"^[A-Za-z]:", path):
         raise UnsafePath(f"absolute path {path!r}")
     parts = p.parts
-    if not parts or any(part in ("", ".", "..") for part in parts):
+    if not parts or any(part in ("", ".", "..") for part in path.split("/")):
         raise UnsafePath(f"path {path!r} leaves its folder")
     if any(len(part.encode()) > 200 for part in parts) or len(parts) > 20:
         raise UnsafePath(f"path {path[:80]!r} is too long")
@@ -69,6 +69,7 @@ def safe_join(base: Path, rel: str) -> Path:
 def write_file(base: Path, rel: str, data: bytes) -> Path:
     """Create the parent folders one by one (never through a symlink) and write `data`."""
     parts = safe_rel(rel).parts
+    base.mkdir(parents=True, exist_ok=True)
     d = base
     for part in parts[:-1]:
         d = d / part

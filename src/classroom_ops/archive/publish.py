@@ -33,7 +33,7 @@ def parse_target(text: str) -> tuple[str, str]:
     m = _TARGET.match(text or "")
     if not m:
         raise UsageError(f"--publish {text!r}: write OWNER/REPO or OWNER/REPO:PATH")
-    path = (m.group(2) or DEFAULT_PATH).strip("/")
+    path = (m.group(2) or DEFAULT_PATH).rstrip("/")
     try:
         safe_rel(path)
     except UnsafePath as e:
