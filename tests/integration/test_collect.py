@@ -205,6 +205,15 @@ def test_collect_a_term_then_another_then_rerun(term):
     assert snapshot(root) == before
     assert env.writes() == []
 
+    # GitHub fails for one team: its earlier copy is kept, the others are collected
+    env.sandbox.add_fault(match={"path_regex": "^/repos/dls/final-kv-cachers/git/trees/"},
+                          kind="status", status=404)
+    res = collect(env, "--ledger", ledger)
+    env.sandbox.clear_faults()
+    assert res.code == 1 and "kv-cachers: kept the copy collected earlier" in res.out
+    assert "kv-cachers: failed:" in res.out
+    assert snapshot(root) == before
+
     # the next term, from its submission tag (no ledger), lands beside the first
     spring = env.dir / "spring.yml"
     from support import ROOT
