@@ -59,7 +59,7 @@ def _span_text(hours: float) -> str:
         return "deadline"
     sign = "+" if hours > 0 else "−"
     h = abs(hours)
-    return f"{sign}{h / 24:g} d" if h >= 48 and h % 24 == 0 else f"{sign}{h:g} h"
+    return f"{sign}{h / 24:g} d" if h >= 48 else f"{sign}{h:g} h"
 
 
 def chart(status: Status) -> dict | None:
