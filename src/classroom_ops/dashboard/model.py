@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ..adapter import GitHub
@@ -114,7 +114,7 @@ def load_entries(paths: list[Path], course: Course, *, required: bool
 
     A ledger that does not exist is an error when `required` (it was named on the command line);
     a ledger for another organization is always one. Two ledgers that judged the same cell
-    differently keep the one that went further (the later head checked, else the later judgment).
+    differently keep the one that went further (late over missing, else the later look).
     """
     merged: dict[tuple[str, str], Entry] = {}
     warnings: list[str] = []
@@ -141,8 +141,12 @@ def load_entries(paths: list[Path], course: Course, *, required: bool
     return merged, warnings
 
 
-def _progress(e: Entry) -> str:
-    return max(e.head_checked or "", e.judged_at or "")
+def _progress(e: Entry) -> tuple[int, datetime]:
+    """How far a judgment went: missing can still become late, never the other way; then the
+    later look at the branch."""
+    times = [datetime.fromisoformat(t) for t in (e.judged_at, e.head_checked) if t]
+    return (0 if e.status == "missing" else 1,
+            max(times) if times else datetime.min.replace(tzinfo=UTC))
 
 
 # -- building the grid -------------------------------------------------------------------------

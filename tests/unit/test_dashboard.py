@@ -1,0 +1,146 @@
+"""The status model and its renderings without a network: a fake GitHub with three reads."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from classroom_ops.checks.ledger import Entry
+from classroom_ops.dashboard import build_status, load_entries, to_json
+from classroom_ops.dashboard.html import SPANS, chart, render
+from classroom_ops.dashboard.markdown import markdown
+from classroom_ops.errors import UsageError
+from classroom_ops.ghdata import RepoInfo, TreeEntry
+from classroom_ops.model import Course, Deliverable, Milestone, Team
+
+DUE = datetime(2026, 10, 9, 23, 59, tzinfo=UTC)
+EVIL = "<script>alert(1)</script> @prof-lee"
+
+
+def course(**kw) -> Course:
+    m1 = Milestone("proposal", f"Proposal {EVIL}", DUE, "week 6",
+                   (Deliverable(path="proposal.md", min_words=3),))
+    m2 = Milestone("final", "Final", DUE + timedelta(days=60), "2026-12-08",
+                   (Deliverable(path="a.md"), Deliverable(path="b.md", min_words=2)))
+    base = dict(name="C", term="t1", org="o", timezone="UTC", start=DUE.date(), due_time="23:59",
+                due_weekday="friday", staff_team="staff", staff_members=(), template="o/tpl",
+                repo_name="final-{team}", private=True, permission="push",
+                teams=(Team(EVIL, "evil", ("x",)), Team("Good", "good", ("y",))),
+                milestones=(m1, m2))
+    base.update(kw)
+    return Course(**base)
+
+
+class FakeGitHub:
+    def __init__(self, repos=("final-evil", "final-good")):
+        self.repos = {n: RepoInfo(n, f"o/{n}", True, False, "main", f"https://gh.test/o/{n}")
+                      for n in repos}
+        self.calls: list[str] = []
+        self.files = {"a.md": b"x", "b.md": b"one"}
+
+    def org_repos(self, org):
+        self.calls.append("repos")
+        return self.repos
+
+    def get_ref(self, full, ref):
+        self.calls.append(f"ref {full}")
+        return "c" * 40
+
+    def tree(self, full, sha):
+        self.calls.append(f"tree {full}")
+        return [TreeEntry(p, "blob", f"sha-{p}", len(d)) for p, d in self.files.items()]
+
+    def blob(self, full, sha):
+        self.calls.append(f"blob {sha}")
+        return self.files[sha.removeprefix("sha-")]
+
+
+def entry(**kw) -> Entry:
+    base = dict(status="on_time", deadline=DUE.isoformat(), judged_at="2026-10-10T12:00:00+00:00",
+                commit="a" * 40, pushed_at=(DUE - timedelta(hours=3)).isoformat())
+    base.update(kw)
+    return Entry(**base)
+
+
+def test_open_milestones_share_one_tree_per_team_and_fetch_only_what_rules_read():
+    gh = FakeGitHub()
+    now = DUE - timedelta(days=1)
+    st = build_status(gh, course(), {}, now)
+    assert [c.label for c in st.cells] == ["pending: 0/1 ready", "pending: 1/2 ready"] * 2
+    assert gh.calls.count("tree o/final-evil") == 1 and gh.calls.count("tree o/final-good") == 1
+    # proposal.md is not there: nothing to read; a.md and b.md are read once for both teams
+    # (content-addressed)
+    assert sorted(c for c in gh.calls if c.startswith("blob")) == ["blob sha-a.md", "blob sha-b.md"]
+
+
+def test_hostile_names_are_escaped_in_html_and_inert_in_markdown():
+    gh = FakeGitHub()
+    entries = {("evil", "proposal"): entry(status="missing", issue=3, findings=[
+        {"path": "proposal.md", "rule": "sections", "message": f"found: {EVIL}", "line": None}])}
+    st = build_status(gh, course(), entries, DUE + timedelta(days=1))
+    html = render(st)
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert html.count("<script>") == 1  # the page's own, pinned by hash
+    assert "https://gh.test/o/final-evil/issues/3" in html
+    md = markdown(st)
+    assert "<script" not in md and "@prof-lee" not in md and "@&#8203;prof-lee" in md
+    assert "[issue 3](https://gh.test/o/final-evil/issues/3)" in md
+
+
+def test_a_link_that_is_not_a_web_url_is_dropped():
+    gh = FakeGitHub()
+    gh.repos["final-good"] = replace(gh.repos["final-good"], html_url="javascript:alert(1)")
+    st = build_status(gh, course(), {("good", "proposal"): entry()}, DUE + timedelta(days=1))
+    assert "javascript:" not in render(st)
+    assert "javascript:" not in markdown(st).replace("`", "")
+
+
+def test_a_missing_repository_is_a_warning_not_a_crash():
+    gh = FakeGitHub(repos=("final-good",))
+    st = build_status(gh, course(), {}, DUE - timedelta(days=1))
+    assert st.teams[0].cells[0].label == "pending: no repository"
+    assert any("o/final-evil not found" in w for w in st.warnings)
+    assert "tree o/final-evil" not in gh.calls
+
+
+def test_shard_ledgers_merge_and_disagreements_keep_the_later_check(tmp_path):
+    c = course()
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(json.dumps({"org": "o", "teams": {
+        "evil": {"proposal": vars(entry(status="missing"))},
+        "good": {"proposal": vars(entry())}}}))
+    late = entry(status="late", late_commit="f" * 40, late_by_seconds=7200,
+                 late_pushed_at=(DUE + timedelta(hours=2)).isoformat(),
+                 head_checked=(DUE + timedelta(hours=2)).isoformat())
+    b.write_text(json.dumps({"org": "o", "teams": {"evil": {"proposal": vars(late)}}}))
+    for order in ([a, b], [b, a]):
+        merged, warnings = load_entries(order, c, required=True)
+        assert merged[("evil", "proposal")].status == "late"
+        assert merged[("good", "proposal")].status == "on_time"
+        assert warnings == ["evil proposal: the ledgers disagree; showing the judgment checked "
+                            "last"]
+    with pytest.raises(UsageError, match="no such ledger"):
+        load_entries([tmp_path / "none.json"], c, required=True)
+    assert load_entries([tmp_path / "none.json"], c, required=False)[0] == {}
+
+
+def test_chart_marks_push_times_and_clips_far_ones_to_the_edge():
+    gh = FakeGitHub()
+    far = entry(status="late", late_commit="f" * 40, late_by_seconds=40 * 86400,
+                late_pushed_at=(DUE + timedelta(days=40)).isoformat())
+    st = build_status(gh, course(), {("evil", "proposal"): far, ("good", "proposal"): entry()},
+                      DUE + timedelta(days=41))
+    ch = chart(st)
+    [row] = ch["rows"]
+    dots = {d.state: d for d in row["dots"]}
+    assert ch["span"] == f"{SPANS[-1] // 24:g} d"
+    assert dots["late"].clipped and dots["late"].x == pytest.approx(ch["right"])
+    assert not dots["on_time"].clipped and dots["on_time"].x < ch["zero"]
+    assert "pushed" in dots["on_time"].title and "3 h before the due time" in dots["on_time"].title
+    data = to_json(st)
+    cell = next(x for x in data["cells"] if x["team"] == "good" and x["milestone"] == "proposal")
+    assert cell["offset_hours"] == -3.0
+    assert chart(build_status(gh, course(), {}, DUE - timedelta(days=1))) is None
