@@ -166,7 +166,7 @@ class GitHub:
         return d
 
     def commit_files(self, full_name: str, branch: str, files: dict[str, bytes], message: str,
-                     *, parent: str, delete: list[str] = ()) -> str:
+                     *, parent: str, delete: list[str] = (), base_tree: str | None = None) -> str:
         """One commit on top of `parent` that writes `files` and removes `delete`, in three
         requests when all files are text (inline tree content) and one more per binary file.
         Moves the branch to it."""
@@ -184,7 +184,9 @@ class GitHub:
                     what=f"uploading {path}")
                 tree_items.append({"path": path, "mode": "100644", "type": "blob",
                                    "sha": blob["sha"]})
-        base = self.get_commit(full_name, parent)["tree"]["sha"] if parent else None
+        base = base_tree
+        if base is None and parent:
+            base = self.get_commit(full_name, parent)["tree"]["sha"]
         body = {"tree": tree_items}
         if base:
             body["base_tree"] = base

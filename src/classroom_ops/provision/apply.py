@@ -14,7 +14,7 @@ from ..errors import ClassroomOpsError, GitHubError, NotFound
 from ..model import Course, Team
 from .plan import Plan, Step
 from .render import SUFFIX, render_team_files
-from .state import SETUP_MESSAGE, TemplateSource
+from .state import SETUP_MESSAGE, TemplateSource, was_set_up
 
 
 @dataclass
@@ -109,12 +109,29 @@ class Applier:
             raise AssertionError(step.kind)
 
     def _write_files(self, team: Team, full: str) -> None:
+        try:
+            self._write_files_once(team, full)
+        except GitHubError as e:
+            # A request from a run that was killed can still land after this run looked: the
+            # branch moved under us. If it moved to our own setup commit, the work is done.
+            if e.status != 422 or was_set_up(self.gh, full):
+                if e.status == 422:
+                    return
+                raise
+            self._write_files_once(team, full)
+
+    def _write_files_once(self, team: Team, full: str) -> None:
         info = self.gh.get_repo(full)
         head = wait_until_ready(self.gh, full, info.default_branch)
+        head_commit = self.gh.get_commit(full, head)
+        if head_commit.get("message", "").startswith(SETUP_MESSAGE):
+            return  # a killed run's last request landed after this run looked: already done
+        base_tree = head_commit["tree"]["sha"]
         if self.template_files is not None:
             files = render_team_files(self.template_files, self.course, team)
             self.gh.commit_files(full, info.default_branch, files,
-                                 f"{SETUP_MESSAGE} for {team.name}", parent=head)
+                                 f"{SETUP_MESSAGE} for {team.name}", parent=head,
+                                 base_tree=base_tree)
             return
         # From a GitHub template: the generated copy holds the *.jinja sources; render them in
         # place and remove the sources in the same commit.
@@ -124,4 +141,4 @@ class Applier:
         files = render_team_files(sources, self.course, team)
         self.gh.commit_files(full, info.default_branch, files,
                              f"{SETUP_MESSAGE} for {team.name}", parent=head,
-                             delete=list(sources))
+                             delete=list(sources), base_tree=base_tree)

@@ -52,6 +52,7 @@ class Observed:
     team_permission: dict[str, str] = field(default_factory=dict)
     rendered: dict[str, bool] = field(default_factory=dict)  # repo exists, team missing
     ignore: set[str] = field(default_factory=set)  # owners, the token's user: never removed
+    me: str = ""  # the token's user: removed from student teams (GitHub adds a team's creator)
 
 
 @dataclass
@@ -125,7 +126,8 @@ def make_plan(course: Course, obs: Observed, teams: list[Team] | None = None) ->
             for login in team.members:
                 if login.lower() not in have:
                     steps.append(Step("add_member", team.slug, login))
-            ignore = {i.lower() for i in obs.ignore}
+            # Owners may have joined a team on purpose; the token's user only as its creator.
+            ignore = {i.lower() for i in obs.ignore} - {obs.me.lower()}
             for low, login in sorted(have.items()):
                 if low not in want and low not in ignore:
                     steps.append(Step("remove_member", team.slug, login))

@@ -66,6 +66,7 @@ def observe(gh: GitHub, course: Course, teams: list[Team], me: str) -> Observed:
     obs.repos = set(gh.org_repos(org))
     obs.teams = set(gh.teams(org))
     obs.ignore = {me} | gh.org_owners(org)
+    obs.me = me
     staff = course.staff_team_slug
     if course.staff_members and staff in obs.teams:
         obs.staff_members = gh.team_members(org, staff)
@@ -79,11 +80,11 @@ def observe(gh: GitHub, course: Course, teams: list[Team], me: str) -> Observed:
                 obs.team_members[team.slug] = gh.team_members(org, team.slug)
                 obs.team_permission[team.slug] = gh.team_repos(org, team.slug).get(full, "")
         elif repo in obs.repos:
-            obs.rendered[team.slug] = _was_set_up(gh, full)
+            obs.rendered[team.slug] = was_set_up(gh, full)
     return obs
 
 
-def _was_set_up(gh: GitHub, full: str) -> bool:
+def was_set_up(gh: GitHub, full: str) -> bool:
     """Whether an interrupted run already wrote the team's files (its last commit is ours)."""
     try:
         info = gh.get_repo(full)
