@@ -35,6 +35,7 @@ class Settings:
     api_url: str
     verbose: int
     debug: bool
+    cache_dir: str | None = None
 
     def token(self) -> str:
         tok = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")
@@ -62,6 +63,10 @@ def common_options(f):
         click.option("--api-url", expose_value=False, callback=_set("api_url"),
                      help="GitHub's REST API or a sandbox's [default: $GITHUB_API_URL, else "
                           "https://api.github.com]."),
+        click.option("--cache-dir", expose_value=False, callback=_set("cache_dir"),
+                     envvar="CLASSROOM_OPS_CACHE", metavar="DIR",
+                     help="Keep ETags here between runs: unchanged answers then cost no rate "
+                          "limit [env CLASSROOM_OPS_CACHE]."),
         click.option("-v", "--verbose", count=True, expose_value=False, callback=_set("verbose"),
                      help="Say more; repeat for more."),
         click.option("--debug", is_flag=True, expose_value=False, callback=_set("debug"),

@@ -173,3 +173,24 @@ def test_shards_cover_the_course_exactly_once(semester):
     assert sorted(seen) == ["dense-crew", "kv-cachers", "sparse-squad"]
     res = check(env, "--shard", "4/3")
     assert res.code == 2 and "K must be between 1 and N" in res.err
+
+
+def test_a_recheck_with_nothing_new_costs_almost_no_rate_limit(semester):
+    env, sb = semester, semester.sandbox
+    sb.set_clock(at("2026-10-08T20:00:00-04:00"))
+    push(env, "alice", "sparse-squad", {"proposal.md": proposal()})
+    sb.set_clock(at("2026-10-10T12:00:00-04:00"))
+    cache = str(env.dir / "etags")
+    assert check(env, "--cache-dir", cache).code == 1  # judges, tags, opens issues
+    assert check(env, "--cache-dir", cache).code == 1  # sees its own writes once
+    sb.clear_requests()
+    assert check(env, "--cache-dir", cache).code == 1  # the scheduled recheck: nothing new
+    reqs = sb.requests()
+    assert [r for r in reqs if r["method"] != "GET"] == []
+    conditional = [r for r in reqs if r["status"] == 304]
+    assert [r["path"] for r in reqs if r["status"] != 304] == ["/rate_limit"]  # GitHub's clock
+    assert sum(r["cost"] for r in reqs) <= 1
+    # without the cache the same recheck pays for every read
+    sb.clear_requests()
+    assert check(env).code == 1
+    assert sum(r["cost"] for r in sb.requests()) >= len(conditional)

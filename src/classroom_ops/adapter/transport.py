@@ -15,6 +15,7 @@ PyGithub's own retries are switched off (`retry=None`) so that this is the only 
 from __future__ import annotations
 
 import email.utils
+import json
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -32,6 +33,7 @@ from ..errors import (
     Unavailable,
 )
 from ..ghdata import RequestStats
+from .etags import EtagCache
 
 _NETWORK_ERRORS = (requests.ConnectionError, requests.Timeout, ConnectionError)
 
@@ -46,6 +48,7 @@ class Transport:
         max_attempts: int = 6,
         max_wait: float = 900.0,
         sleep: Callable[[float], None] = time.sleep,
+        cache_dir: str | None = None,
     ):
         self.api_url = api_url.rstrip("/")
         self.gh = Github(
@@ -63,6 +66,7 @@ class Transport:
         self.max_wait = max_wait
         self.sleep = sleep
         self.stats = RequestStats()
+        self.etags = EtagCache(cache_dir, token) if cache_dir else None
         self.last_headers: dict[str, str] = {}
 
     # -- the one way requests are made -------------------------------------------------------
@@ -88,11 +92,7 @@ class Transport:
             else:
                 self.stats.reads += 1
             try:
-                hdrs, data = self.requester.requestJsonAndCheck(
-                    method, url, parameters=params, headers=headers, input=body
-                )
-                self.last_headers = {k.lower(): v for k, v in (hdrs or {}).items()}
-                return self.last_headers, data
+                return self._once(method, url, params, body, headers)
             except GithubException as e:
                 hdrs = {k.lower(): v for k, v in (e.headers or {}).items()}
                 self.last_headers = hdrs
@@ -137,6 +137,24 @@ class Transport:
                         return {}, found
                 self._wait(backoff)
                 backoff = min(backoff * 2, 60)
+
+    def _once(self, method: str, url: str, params, body, headers) -> tuple[dict, Any]:
+        cached = self.etags.get(url, params) if self.etags and method == "GET" else None
+        if cached:
+            headers = {**(headers or {}), "If-None-Match": cached[0]}
+        status, hdrs, text = self.requester.requestJson(method, url, params, headers, body)
+        hdrs = {k.lower(): v for k, v in (hdrs or {}).items()}
+        self.last_headers = hdrs
+        if status == 304 and cached:
+            self.etags.hits += 1
+            self.stats.not_modified += 1
+            return {**hdrs, **cached[1]}, cached[2]
+        data = json.loads(text) if text else None
+        if status >= 400:
+            raise self.requester.createException(status, hdrs, data)
+        if self.etags and method == "GET" and hdrs.get("etag") and status == 200:
+            self.etags.put(url, params, hdrs["etag"], hdrs, data)
+        return hdrs, data
 
     def _probe(self, probe: Callable[[], Any]):
         try:
