@@ -39,6 +39,21 @@ def test_demo_plays_the_semester(tmp_path, run_cli):
     assert "6 teams" in res.out and "issues opened: 15, closed after late fixes: 12" in res.out
     assert (out / "logs" / "provision.log").read_text().count("6 teams done, 0 failed") == 1
 
+    # the dashboard shows the same states as the ledger
+    dash = json.loads((out / "status.json").read_text())
+    assert {(c["team"], c["milestone"]): c["state"] for c in dash["cells"]} == status
+    html = (out / "dashboard.html").read_text()
+    assert "<script src=" not in html and "flash-attention" in html
+    # every team's final report is in the archive, with its record
+    term = out / "archive" / "fall-2026"
+    index = json.loads((term / "index.json").read_text())
+    assert sorted(p["slug"] for p in index["teams"]) == sorted(patterns)
+    for slug in patterns:
+        project = json.loads((term / slug / "project.json").read_text())
+        assert project["status"] == status[(slug, "final-report")]
+        assert (term / slug / "report" / "final.pdf").read_bytes().startswith(b"%PDF")
+    assert (out / "archive" / "MANIFEST.sha256").exists()
+
 
 @pytest.mark.e2e
 def test_demo_refuses_to_wipe_a_folder_it_did_not_write(tmp_path, run_cli):

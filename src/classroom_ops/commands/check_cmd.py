@@ -68,7 +68,7 @@ def check(ctx, milestone, teams, at_text, no_issues, shard, json_path, md_path, 
     """Record and judge what each team had pushed by each deadline; open issues for gaps."""
     actions = Actions()
     if local_dir:
-        return _local(Path(local_dir), milestone, json_path, md_path, fail_on, actions)
+        return _local(Path(local_dir), milestone, json_path, md_path, fail_on, actions, at_text)
     from ..cli import Settings, config_path
 
     settings = ctx.find_object(Settings)
@@ -120,9 +120,18 @@ def check(ctx, milestone, teams, at_text, no_issues, shard, json_path, md_path, 
     return EXIT_PROBLEMS if n_findings or errors else 0
 
 
-def _local(folder: Path, milestone, json_path, md_path, fail_on, actions: Actions) -> int:
+def _local(folder: Path, milestone, json_path, md_path, fail_on, actions: Actions,
+           at_text: str | None) -> int:
     rules, results = check_local(folder, milestone)
     now = datetime.now(UTC)
+    if at_text:  # the rules file holds exact moments, so only an exact moment makes sense here
+        try:
+            now = datetime.fromisoformat(at_text.replace("Z", "+00:00"))
+        except ValueError:
+            now = None
+        if now is None or now.tzinfo is None:
+            raise UsageError(f"--at {at_text}: with --local, give an ISO time with its offset, "
+                             "like 2026-10-10T12:00:00-04:00")
     out = Reporter()
     for line in local_lines(results, now):
         out.line(line)

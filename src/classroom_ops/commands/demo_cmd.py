@@ -40,9 +40,7 @@ def demo(out: str, teams: int, keep_running: bool) -> int:
             f"{result.issues_closed}")
         say(f"API requests: {result.requests} ({result.writes} writes), "
             f"{time.monotonic() - started:.0f} s")
-        say(f"results in {out_dir}: ledger.json, reports/, logs/"
-            + (", archive/" if (out_dir / "archive").exists() else "")
-            + (", dashboard.html" if (out_dir / "dashboard.html").exists() else ""))
+        say(f"results in {out_dir}: dashboard.html, archive/, ledger.json, reports/, logs/")
         if keep_running:
             say(f"sandbox still running at {sandbox.api_url}; admin token {sandbox.admin_token}"
                 "; Ctrl-C to stop")

@@ -197,16 +197,13 @@ class Demo:
         self.say(f"{m.title} (due {due}), checked an hour after: {text}")
 
     def _collect_and_status(self) -> None:
-        from ..cli import cli
-
-        if "collect" in cli.commands:
-            self.cli("collect", "collect", "--ledger", str(self.ledger), "-o",
-                     str(self.out / "archive"))
-            self.say(f"collected the final reports into {self.out / 'archive'}")
-        if "status" in cli.commands:
-            self.cli("status", "status", "--ledger", str(self.ledger), "--html",
-                     str(self.out / "dashboard.html"), "--json", str(self.out / "status.json"))
-            self.say(f"dashboard: {self.out / 'dashboard.html'}")
+        self.cli("collect", "collect", "--ledger", str(self.ledger), "-o",
+                 str(self.out / "archive"))
+        self.say(f"collected the final reports into {self.out / 'archive'} (gallery: "
+                 f"{self.out / 'archive' / 'gallery' / 'index.html'})")
+        self.cli("status", "status", "--ledger", str(self.ledger), "--html",
+                 str(self.out / "dashboard.html"), "--json", str(self.out / "status.json"))
+        self.say(f"dashboard: {self.out / 'dashboard.html'}")
 
     def _totals(self) -> None:
         ledger = json.loads(self.ledger.read_text())
