@@ -68,6 +68,8 @@ def fresh(sb, tokens, config: Path, teams: int, owner: str, label: str, limit: i
         f"{k} {v:g}" for k, v in s["writes_by_endpoint_per_team"].items()))
     budgets = [
         Budget(f"provision fresh ({label}): exit code 0", 0, run.code),
+        Budget(f"provision fresh ({label}): rate-limited answers (403/429)", 0,
+               s["rate_limited"]),
         Budget(f"provision fresh ({label}): writes per team", limit, worst, "writes",
                "breakdown: " + ", ".join(f"{k} {v:g}"
                                          for k, v in s["writes_by_endpoint_per_team"].items())),
@@ -84,6 +86,8 @@ def rerun(sb, tokens, config: Path, teams: int, owner: str, label: str,
     common.print_summary(f"provision rerun ({label})", s)
     budgets = [
         Budget(f"provision rerun ({label}): exit code 0", 0, run.code),
+        Budget(f"provision rerun ({label}): rate-limited answers (403/429)", 0,
+               s["rate_limited"]),
         Budget(f"provision rerun ({label}): writes", 0, s["writes"], "writes"),
         Budget(f"provision rerun ({label}): reads per team", 1.5, s["reads_per_team"],
                "reads/team", f"{s['reads']} reads: " + ", ".join(

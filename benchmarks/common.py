@@ -315,6 +315,8 @@ def summarise(run: CliRun, teams: int) -> dict:
         "writes_per_team": round(len(writes) / teams, 3),
         "requests_per_team": round(n / teams, 3),
         "primary_cost": sum(r.get("cost", 0) for r in reqs),
+        "primary_share_of_5000_per_hour": round(sum(r.get("cost", 0) for r in reqs) / 5000, 3),
+        "rate_limited": sum(1 for r in reqs if r["status"] in (403, 429)),
         "secondary_points": sum(r.get("points", 0) for r in reqs),
         "wall_s": round(run.wall_s, 3),
         "wall_s_with_latency_est": round(run.wall_s + LATENCY_S * n, 3),
@@ -329,7 +331,9 @@ def print_summary(title: str, s: dict) -> None:
     print(f"{title}: {s['teams']} teams, exit {s['exit_code']}")
     print(f"  requests {s['requests']} ({s['reads']} reads, {s['writes']} writes); per team "
           f"{s['reads_per_team']:.2f} reads, {s['writes_per_team']:.2f} writes")
-    print(f"  primary cost {s['primary_cost']}, secondary points {s['secondary_points']}")
+    print(f"  primary cost {s['primary_cost']} ({s['primary_share_of_5000_per_hour']:.0%} of a "
+          f"user token's 5,000/hour), secondary points {s['secondary_points']}; "
+          f"rate-limited answers {s['rate_limited']}")
     lat = s.get("wall_s_with_latency_measured")
     lat_text = f"; measured with a 100 ms latency fault {lat:.2f} s" if lat is not None else ""
     print(f"  wall {s['wall_s']:.2f} s; estimated with +100 ms/request "
