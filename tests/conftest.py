@@ -39,9 +39,12 @@ def run_cli(capsys, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _no_ambient_tokens(monkeypatch):
-    # Tests must not pick up a developer's real token from the environment.
-    for var in ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL"):
+def _isolated(monkeypatch, tmp_path):
+    # Tests must not pick up a developer's real token from the environment, nor leave files
+    # (a default ledger, a cache) in whatever folder pytest was started from.
+    for var in ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL", "CLASSROOM_OPS_CACHE",
+                "GITHUB_ACTIONS", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"):
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.chdir(tmp_path)
     yield
     os.environ.pop("GITHUB_STEP_SUMMARY", None)

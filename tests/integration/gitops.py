@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 from pathlib import Path
@@ -9,6 +10,11 @@ from pathlib import Path
 
 def git(*args: str, cwd: Path, env: dict | None = None) -> str:
     full_env = dict(os.environ, GIT_TERMINAL_PROMPT="0", **(env or {}))
+    token = _tokens.get(cwd.resolve()) or _tokens.get(cwd.parent.resolve())
+    if token:  # as a header from the environment: never in a URL or .git/config
+        auth = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+        full_env.update(GIT_CONFIG_COUNT="1", GIT_CONFIG_KEY_0="http.extraHeader",
+                        GIT_CONFIG_VALUE_0=f"Authorization: Basic {auth}")
     proc = subprocess.run(["git", *args], cwd=cwd, env=full_env, capture_output=True, text=True,
                           timeout=60)
     if proc.returncode != 0:
@@ -16,8 +22,13 @@ def git(*args: str, cwd: Path, env: dict | None = None) -> str:
     return proc.stdout
 
 
+_tokens: dict[Path, str] = {}
+
+
 def clone(sandbox, token: str, repo: str, dest: Path) -> Path:
-    url = sandbox.git_url.replace("http://", f"http://x-access-token:{token}@") + f"/{repo}.git"
+    url = sandbox.git_url + f"/{repo}.git"
+    _tokens[dest.resolve()] = token
+    _tokens[dest.parent.resolve()] = token
     git("clone", "-q", url, str(dest), cwd=dest.parent)
     git("config", "user.name", "Student", cwd=dest)
     git("config", "user.email", "student@example.edu", cwd=dest)
@@ -28,6 +39,7 @@ def push_files(sandbox, token: str, repo: str, workdir: Path, files: dict[str, b
                message: str = "work", date: str | None = None, remove: tuple[str, ...] = ()) -> str:
     """Clone (or reuse), write `files`, commit (optionally backdated), push; return the SHA."""
     dest = workdir / repo.replace("/", "__")
+    _tokens[dest.resolve()] = token  # whoever pushes this time
     if not dest.exists():
         clone(sandbox, token, repo, dest)
     else:

@@ -11,7 +11,7 @@ import base64
 from datetime import datetime
 from urllib.parse import quote
 
-from ..errors import NotFound
+from ..errors import NotFound, PermissionDenied
 from ..ghdata import Issue, Push, RepoInfo, TeamInfo, TreeEntry
 from .transport import Transport
 
@@ -47,12 +47,20 @@ class GitHub:
         return self.t.stats
 
     # -- identity and organization ------------------------------------------------------------
-    def whoami(self) -> str:
-        _, d = self.t.call("GET", "/user", what="the token's user")
+    def whoami(self) -> str | None:
+        """The token's user, or None for a GitHub App installation token (it has no user)."""
+        try:
+            _, d = self.t.call("GET", "/user", what="the token's user")
+        except PermissionDenied:
+            return None
         return d["login"]
 
     def server_time(self) -> datetime:
         return self.t.server_time()
+
+    def org_exists(self, org: str) -> bool:
+        self.t.call("GET", f"/orgs/{org}", what=f"organization {org}")
+        return True
 
     def org_role(self, org: str, login: str) -> str | None:
         """'admin' (owner) or 'member' if `login` belongs to `org`; NotFound if the org is not."""

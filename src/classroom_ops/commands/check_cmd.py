@@ -24,6 +24,7 @@ from ..config import load_course
 from ..errors import EXIT_PROBLEMS, UsageError
 from ..fileio import write_atomic
 from ..output import Reporter
+from ..preflight import require_owner
 from ..timeline import DeadlineError, resolve, zone
 from .provision_cmd import connect
 
@@ -88,6 +89,8 @@ def check(ctx, milestone, teams, at_text, no_issues, shard, json_path, md_path, 
     out = Reporter()
     gh = connect(settings)
     actions.mask(settings.token())
+    require_owner(gh, course.org, "the deadline check reads every team repository and writes "
+                                  "tags and issues, which")
     now = gh.server_time()
     if at_text:
         try:

@@ -58,7 +58,7 @@ class Applier:
             if step.kind == "create_staff_team":
                 self.gh.create_team(org, self.course.staff_team, self.course.staff_team_slug,
                                     description=f"Staff of {self.course.name}")
-                if self.me.lower() not in {m.lower() for m in self.course.staff_members}:
+                if self.me and self.me.lower() not in {m.lower() for m in self.course.staff_members}:
                     self.gh.remove_team_member(org, self.course.staff_team_slug, self.me)
             elif step.kind == "add_staff_member":
                 self.gh.add_team_member(org, self.course.staff_team_slug, step.detail,
@@ -95,7 +95,7 @@ class Applier:
                            permission=c.permission)
             # GitHub makes whoever creates a team its maintainer; a student team should hold
             # only its students.
-            if self.me.lower() not in {m.lower() for m in team.members}:
+            if self.me and self.me.lower() not in {m.lower() for m in team.members}:
                 gh.remove_team_member(c.org, team.slug, self.me)
         elif step.kind == "add_member":
             gh.add_team_member(c.org, team.slug, step.detail)

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..adapter import GitHub
 from ..errors import GitHubError, NotFound, UsageError
 from ..model import Course, Team
+from ..preflight import require_owner
 from .plan import Observed, needs_details
 
 SETUP_MESSAGE = "classroom-ops: set up the team repository"
@@ -35,17 +36,7 @@ def template_source(course: Course, course_dir: Path) -> TemplateSource:
 
 def preflight(gh: GitHub, course: Course, source: TemplateSource) -> str:
     """Fail early, with one clear message, before any write. Returns the token's login."""
-    me = gh.whoami()
-    try:
-        role = gh.org_role(course.org, me)
-    except NotFound:
-        raise UsageError(f"organization '{course.org}' does not exist or the token cannot see "
-                         "it; check course.org and that the token belongs to an owner") from None
-    if role != "admin":
-        raise UsageError(
-            f"{me} is {'a member' if role else 'not a member'} of {course.org}, not an owner; "
-            "provisioning creates repositories and teams, which needs an owner's token (or a "
-            "GitHub App with Administration and Members write)")
+    me = require_owner(gh, course.org, "provisioning creates repositories and teams, which")
     if source.repo:
         try:
             tpl = gh.get_repo(source.repo)
@@ -65,7 +56,7 @@ def observe(gh: GitHub, course: Course, teams: list[Team], me: str) -> Observed:
     obs = Observed()
     obs.repos = set(gh.org_repos(org))
     obs.teams = set(gh.teams(org))
-    obs.ignore = {me} | gh.org_owners(org)
+    obs.ignore = ({me} if me else set()) | gh.org_owners(org)
     obs.me = me
     staff = course.staff_team_slug
     if course.staff_members and staff in obs.teams:
