@@ -166,3 +166,25 @@ def test_a_token_with_too_few_permissions(after_deadline):
     res = env.run_cli("check", "-c", str(env.config), "--api-url", sb.api_url)
     assert res.code == 2 and "the token was refused (401 Bad credentials)" in res.err
     assert "ghp_xxxx" not in res.err
+
+
+def test_collect_under_faults_equals_a_clean_collect(after_deadline):
+    env, sb = after_deadline, after_deadline.sandbox
+    assert run_check(env, "--no-issues").code == 1
+    args = ("collect", "--milestone", "proposal", "--ledger", str(env.dir / "ledger.json"))
+    sb.add_fault(match={"method": "GET", "path_regex": r"/git/blobs/"}, kind="status",
+                 status=502, times=3)
+    sb.add_fault(match={"method": "GET", "path_regex": r"/git/trees/"}, kind="drop", times=2)
+    sb.add_fault(match={"method": "GET", "path_regex": r"/repos/dls/final-[a-z-]+$"},
+                 kind="secondary_rate_limit", retry_after=1, times=1)
+    faulty = env.run(*args, "-o", str(env.dir / "faulty"))
+    sb.clear_faults()
+    clean = env.run(*args, "-o", str(env.dir / "clean"))
+    assert faulty.code == clean.code
+    tree = {}
+    for name in ("faulty", "clean"):
+        root = env.dir / name
+        tree[name] = {p.relative_to(root).as_posix(): p.read_bytes()
+                      for p in sorted(root.rglob("*")) if p.is_file()}
+    assert tree["faulty"].keys() == tree["clean"].keys()
+    assert tree["faulty"] == tree["clean"]
