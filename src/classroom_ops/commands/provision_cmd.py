@@ -79,8 +79,11 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
                              "apply, or --dry-run to only see the plan")
         click.confirm("apply these changes?", abort=True)
 
-    progress = _Progress(out, len(run.teams))
-    results = run.apply(on_team=progress.team_done)
+    progress = _Progress(out, sum(1 for t in run.teams if plan.for_team(t.slug)))
+    try:
+        results = run.apply(on_team=progress.team_done)
+    finally:
+        progress.close()
     failed = [r for r in results if r.error]
     out.line("")
     out.line(f"{'team':24} {'result':8} changes")
@@ -98,13 +101,27 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
 
 
 class _Progress:
-    """Plain lines, one per team: readable in CI logs and on terminals alike."""
+    """A progress bar on a terminal; plain lines, one per team, in CI logs and pipes."""
 
     def __init__(self, out: Reporter, total: int):
         self.out, self.total, self.n = out, total, 0
+        self.bar = None
+        if sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.bar = Progress(TextColumn("provisioning"), BarColumn(), MofNCompleteColumn(),
+                                TextColumn("{task.description}"), transient=True)
+            self.task = self.bar.add_task("", total=total)
+            self.bar.start()
 
     def team_done(self, team, result) -> None:
         self.n += 1
         status = f"failed: {result.error}" if result.error else \
             ", ".join(s.describe() for s in result.done)
-        self.out.line(f"[{self.n}] {team.slug}: {status}")
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, description=team.slug)
+        self.out.line(f"[{self.n}/{self.total}] {team.slug}: {status}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
