@@ -64,3 +64,21 @@ def test_lfs_pointer_and_a_50_mb_file(semester):
         "report/final.pdf is 50.0 MB; the limit is 20.0 MB."]
     # judged on its listed size: the 50 MB blob was never downloaded
     assert not [r for r in sb.requests() if "final-dense-crew/git/blobs" in r["path"]]
+
+
+def test_thousands_of_files_and_a_deep_tree(semester):
+    env, sb = semester, semester.sandbox
+    sb.set_clock(at("2026-10-08T20:00:00-04:00"))
+    files = {f"data/shard-{i:04d}.txt": f"{i}\n" for i in range(3000)}
+    files["/".join(f"d{i}" for i in range(60)) + "/proposal.md"] = proposal()
+    files["proposal.md"] = proposal()
+    push(env, "alice", "sparse-squad", files)
+    sb.set_clock(at("2026-10-10T12:00:00-04:00"))
+    sb.clear_requests()
+    res = check(env, "--milestone", "proposal", "--team", "sparse-squad", "--no-issues")
+    assert res.code == 0, res
+    assert cells(env)[("sparse-squad", "proposal")]["status"] == "on_time"
+    mine = [r["path"] for r in sb.requests() if "final-sparse-squad" in r["path"]]
+    # one tree listing and one blob, whatever the size of the repository
+    assert sum("/git/trees/" in p for p in mine) == 1
+    assert sum("/git/blobs/" in p for p in mine) == 1
