@@ -137,3 +137,25 @@ def test_from_a_github_template_repository(sandbox, tmp_path, run_cli, monkeypat
     assert base64.b64decode(repo.get_contents(".github/classroom.yml").content)
     per_team = [w for w in env.writes() if "kv-cachers" in w["path"]]
     assert len(per_team) <= 9
+
+
+def test_from_a_plain_github_template_only_the_rules_file_is_written(sandbox, tmp_path, run_cli,
+                                                                     monkeypatch):
+    from .conftest import make_course_env
+
+    env = make_course_env(sandbox, tmp_path, run_cli, monkeypatch, template="dls/plain")
+    gh = env.gh()
+    tpl = gh.get_organization("dls").create_repo("plain", private=True, auto_init=True)
+    tpl.create_file("proposal.md", "template", "# Proposal\n")
+    tpl.edit(is_template=True)
+    sandbox.clear_requests()
+    assert env.run("provision", "--yes").code == 0
+    repo = gh.get_repo("dls/final-dense-crew")
+    assert repo.get_contents("proposal.md").decoded_content == b"# Proposal\n"
+    rules = yaml.safe_load(repo.get_contents(".github/classroom.yml").decoded_content)
+    assert rules["team"]["slug"] == "dense-crew"
+    per_team = [(w["method"], w["path"]) for w in env.writes() if "dense-crew" in w["path"]]
+    assert ("PUT", "/repos/dls/final-dense-crew/contents/.github/classroom.yml") in per_team
+    assert not [p for p in per_team if "/git/" in p[1]]
+    sandbox.clear_requests()
+    assert env.run("provision", "--yes").code == 0 and env.writes() == []

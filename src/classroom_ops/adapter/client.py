@@ -211,6 +211,17 @@ class GitHub:
                     what=f"moving {full_name} {branch}")
         return commit["sha"]
 
+    def put_file(self, full_name: str, path: str, data: bytes, message: str, *, branch: str,
+                 sha: str | None = None) -> str:
+        """One file in one commit (the contents API): the new commit's SHA. A retry after a
+        failure is safe: the second attempt, lacking the new blob SHA, is refused (409/422)."""
+        body = {"message": message, "content": base64.b64encode(data).decode(), "branch": branch}
+        if sha:
+            body["sha"] = sha
+        _, d = self.t.call("PUT", f"/repos/{full_name}/contents/{quote(path)}", body=body,
+                           what=f"writing {path} in {full_name}")
+        return d["commit"]["sha"]
+
     def tree(self, full_name: str, sha: str) -> list[TreeEntry]:
         _, d = self.t.call("GET", f"/repos/{full_name}/git/trees/{sha}",
                            params={"recursive": 1}, what=f"files of {full_name}")

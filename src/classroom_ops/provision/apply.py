@@ -13,7 +13,7 @@ from ..adapter import GitHub
 from ..errors import ClassroomOpsError, GitHubError, NotFound
 from ..model import Course, Team
 from .plan import Plan, Step
-from .render import SUFFIX, render_team_files
+from .render import RULES_PATH, SUFFIX, render_team_files
 from .state import SETUP_MESSAGE, TemplateSource, was_set_up
 
 
@@ -139,6 +139,14 @@ class Applier:
         sources = {e.path: self.gh.blob(full, e.sha) for e in tree
                    if e.type == "blob" and e.path.endswith(SUFFIX)}
         files = render_team_files(sources, self.course, team)
+        if not sources:
+            # Nothing to render: only the team's rules file, which one contents-API write does
+            # (one request instead of tree, commit and ref).
+            old = next((e.sha for e in tree if e.path == RULES_PATH), None)
+            self.gh.put_file(full, RULES_PATH, files[RULES_PATH],
+                             f"{SETUP_MESSAGE} for {team.name}", branch=info.default_branch,
+                             sha=old)
+            return
         self.gh.commit_files(full, info.default_branch, files,
                              f"{SETUP_MESSAGE} for {team.name}", parent=head,
                              delete=list(sources), base_tree=base_tree)
