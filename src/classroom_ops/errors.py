@@ -86,4 +86,13 @@ class AlreadyExists(GitHubError):
 
 
 class Unavailable(GitHubError):
-    """5xx, dropped connections, or rate limits that outlasted our patience."""
+    """5xx or dropped connections that outlasted our patience."""
+
+
+class RateLimited(ClassroomOpsError):
+    """A rate limit we cannot wait out. Not a GitHubError on purpose: per-team error handling
+    must not swallow it, because carrying on with the next team would only hammer GitHub."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status

@@ -188,3 +188,17 @@ def test_collect_under_faults_equals_a_clean_collect(after_deadline):
                       for p in sorted(root.rglob("*")) if p.is_file()}
     assert tree["faulty"].keys() == tree["clean"].keys()
     assert tree["faulty"] == tree["clean"]
+
+
+def test_a_rate_limit_that_cannot_be_waited_out_stops_the_run(after_deadline):
+    env, sb = after_deadline, after_deadline.sandbox
+    sb.add_fault(match={"method": "GET", "path_regex": r"/activity$"},
+                 kind="primary_rate_limit", retry_after=3600)
+    res = run_check(env)
+    assert res.code == 1 and "Traceback" not in res.err
+    assert "GitHub's rate limit is used up" in res.err and "rerun then" in res.err
+    hits = [r for r in sb.requests() if r["path"].endswith("/activity")]
+    assert len(hits) == 1  # stopped at once, instead of trying every other team
+    sb.clear_faults()
+    assert run_check(env).code == 1  # the rerun goes on
+    assert end_state(env) == CLEAN

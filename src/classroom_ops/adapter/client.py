@@ -254,6 +254,12 @@ class GitHub:
             return None
         return d["object"]["sha"]
 
+    def matching_refs(self, full_name: str, prefix: str) -> dict[str, str]:
+        """Every ref under `prefix` (`tags/submission/`): full ref name -> SHA, in one list."""
+        items = self.t.paginate(f"/repos/{full_name}/git/matching-refs/{quote(prefix)}",
+                                what=f"{full_name} {prefix}*")
+        return {d["ref"]: d["object"]["sha"] for d in items}
+
     def set_ref(self, full_name: str, ref: str, sha: str, *, exists: bool) -> None:
         if exists:
             self.t.call("PATCH", f"/repos/{full_name}/git/refs/{quote(ref)}",

@@ -30,6 +30,7 @@ from ..errors import (
     GitHubError,
     NotFound,
     PermissionDenied,
+    RateLimited,
     Unavailable,
 )
 from ..ghdata import RequestStats
@@ -102,9 +103,10 @@ class Transport:
                 if wait is not None:
                     # A rate-limited request was refused before any work: safe to repeat.
                     if attempt >= self.max_attempts or wait > self.max_wait:
-                        raise Unavailable(
-                            f"GitHub's rate limit did not lift in time for {what or url}; "
-                            "rerun later (the command is safe to rerun)", status) from None
+                        raise RateLimited(
+                            f"GitHub's rate limit is used up ({what or url}; it lifts in about "
+                            f"{int(wait // 60) + 1} min); stopped here: rerun then, the command "
+                            "goes on from where it stopped", status) from None
                     self._wait(wait)
                     backoff = min(backoff * 2, 300)
                     continue

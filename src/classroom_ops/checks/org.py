@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from ..adapter import GitHub
-from ..errors import ClassroomOpsError, UsageError
+from ..errors import ClassroomOpsError, RateLimited, UsageError
 from ..ghdata import Issue, Push, RepoInfo, TreeEntry
 from ..model import Course, Finding, Milestone, Team
 from ..timeline import format_deadline, zone
@@ -85,8 +85,10 @@ class OrgCheck:
         repos = self.gh.org_repos(self.course.org) if due else {}
         cells: list[Cell] = []
         for team in self.teams:
-            cells.extend(self._team(team, repos))
-            self.ledger.save()
+            try:
+                cells.extend(self._team(team, repos))
+            finally:  # what was judged before a crash or a rate limit stays on record
+                self.ledger.save()
         return cells
 
     # -- one team ---------------------------------------------------------------------------
@@ -109,6 +111,8 @@ class OrgCheck:
                 continue
             try:
                 self._milestone(ctx, m, deadline, cell)
+            except RateLimited:
+                raise
             except ClassroomOpsError as e:
                 cell.status, cell.note = "error", str(e)
             cells.append(cell)
@@ -163,7 +167,9 @@ class OrgCheck:
         if not entry.commit:
             return
         ref = f"tags/submission/{m.id}"
-        found = self.gh.get_ref(ctx.repo.full_name, ref)
+        if ctx.tags is None:  # one list per team covers every milestone's tag
+            ctx.tags = self.gh.matching_refs(ctx.repo.full_name, "tags/submission/")
+        found = ctx.tags.get(f"refs/{ref}")
         if found == entry.commit:
             return
         if found is not None:
@@ -173,6 +179,7 @@ class OrgCheck:
             self.ledger.event(kind="tag_moved", team=ctx.team.slug, milestone=m.id,
                               found=found, expected=entry.commit, at=self.now.isoformat())
         self.gh.set_ref(ctx.repo.full_name, ref, entry.commit, exists=found is not None)
+        ctx.tags[f"refs/{ref}"] = entry.commit
 
     def _late_work(self, ctx: _TeamCtx, m: Milestone, deadline: datetime, entry: Entry) -> None:
         pushes = self._pushes(ctx)
@@ -260,3 +267,4 @@ class _TeamCtx:
         self.pushes: list[Push] | None = None
         self.trees: dict[str, list[TreeEntry]] = {}
         self.issues: dict[str, Issue] | None = None
+        self.tags: dict[str, str] | None = None

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..adapter import GitHub
-from ..errors import ClassroomOpsError, GitHubError, NotFound
+from ..errors import ClassroomOpsError, GitHubError, NotFound, RateLimited
 from ..model import Course, Team
 from .plan import Plan, Step
 from .render import RULES_PATH, SUFFIX, render_team_files
@@ -51,6 +51,7 @@ class Applier:
         self.course = course
         self.source = source
         self.template_files = template_files
+        self._blobs: dict[str, bytes] = {}  # generated repositories share the template's blobs
 
     def course_steps(self, steps: list[Step]) -> None:
         org = self.course.org
@@ -72,6 +73,8 @@ class Applier:
                 result.done.append(step)
                 if on_step:
                     on_step(team, step)
+        except RateLimited:
+            raise
         except ClassroomOpsError as e:
             result.error = str(e)
         return result
@@ -136,7 +139,10 @@ class Applier:
         # From a GitHub template: the generated copy holds the *.jinja sources; render them in
         # place and remove the sources in the same commit.
         tree = self.gh.tree(full, head)
-        sources = {e.path: self.gh.blob(full, e.sha) for e in tree
+        for e in tree:
+            if e.type == "blob" and e.path.endswith(SUFFIX) and e.sha not in self._blobs:
+                self._blobs[e.sha] = self.gh.blob(full, e.sha)
+        sources = {e.path: self._blobs[e.sha] for e in tree
                    if e.type == "blob" and e.path.endswith(SUFFIX)}
         files = render_team_files(sources, self.course, team)
         if not sources:
