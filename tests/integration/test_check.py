@@ -194,3 +194,26 @@ def test_a_recheck_with_nothing_new_costs_almost_no_rate_limit(semester):
     sb.clear_requests()
     assert check(env).code == 1
     assert sum(r["cost"] for r in sb.requests()) >= len(conditional)
+
+
+def test_an_issue_closed_by_students_while_work_is_missing_is_reopened(semester):
+    env, sb = semester, semester.sandbox
+    sb.set_clock(at("2026-10-10T12:00:00-04:00"))
+    assert check(env, "--milestone", "proposal", "--team", "kv-cachers").code == 1
+    [issue] = issues(env, "kv-cachers")
+    env.gh("gina").get_repo("dls/final-kv-cachers").get_issue(issue.number).edit(state="closed")
+    assert check(env, "--milestone", "proposal", "--team", "kv-cachers").code == 1
+    [issue] = issues(env, "kv-cachers")
+    assert issue.state == "open"
+
+
+def test_at_judges_as_of_another_moment(semester):
+    env, sb = semester, semester.sandbox
+    sb.set_clock(at("2026-10-08T20:00:00-04:00"))
+    push(env, "alice", "sparse-squad", {"proposal.md": proposal()})
+    sb.set_clock(at("2026-10-20T12:00:00-04:00"))
+    res = check(env, "--no-issues", "--at", "2026-10-09 12:00")
+    assert res.code == 0, res
+    assert cells(env)[("sparse-squad", "proposal")]["status"] == "pending"
+    res = check(env, "--no-issues", "--at", "next week")
+    assert res.code == 2 and "--at: cannot read the deadline 'next week'" in res.err
