@@ -96,3 +96,16 @@ def make_course_env(sandbox, tmp_path, run_cli, monkeypatch, template=None) -> C
 @pytest.fixture
 def course_env(sandbox, tmp_path, run_cli, monkeypatch) -> CourseEnv:
     return make_course_env(sandbox, tmp_path, run_cli, monkeypatch)
+
+
+@pytest.fixture
+def semester(course_env, tmp_path):
+    """A course provisioned at the start of term on the sandbox clock, with a folder for the
+    students' clones."""
+    from datetime import datetime
+
+    course_env.sandbox.set_clock(datetime.fromisoformat("2026-09-01T12:00:00-04:00"))
+    assert course_env.run("provision", "--yes").code == 0
+    course_env.work = tmp_path / "work"
+    course_env.work.mkdir()
+    return course_env

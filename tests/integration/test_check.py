@@ -24,16 +24,6 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
 
-@pytest.fixture
-def semester(course_env, tmp_path):
-    """A provisioned course on a clock at the start of term."""
-    course_env.sandbox.set_clock(at("2026-09-01T12:00:00-04:00"))
-    assert course_env.run("provision", "--yes").code == 0
-    course_env.work = tmp_path / "work"
-    course_env.work.mkdir()
-    return course_env
-
-
 def push(env, login, team, files, **kw):
     return push_files(env.sandbox, env.tokens[login], f"dls/final-{team}", env.work, files, **kw)
 

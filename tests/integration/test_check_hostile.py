@@ -11,15 +11,6 @@ from .test_check import at, cells, check, issues, proposal, push
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def semester(course_env, tmp_path):
-    course_env.sandbox.set_clock(at("2026-09-01T12:00:00-04:00"))
-    assert course_env.run("provision", "--yes").code == 0
-    course_env.work = tmp_path / "work"
-    course_env.work.mkdir()
-    return course_env
-
-
 def test_binary_invalid_utf8_and_mentions(semester):
     env, sb = semester, semester.sandbox
     sb.set_clock(at("2026-10-08T20:00:00-04:00"))
