@@ -13,8 +13,9 @@ def require_owner(gh: GitHub, org: str, why: str) -> str:
     try:
         role = gh.org_role(org, me) if me else gh.org_exists(org) and "admin"
     except NotFound:
-        raise UsageError(f"organization '{org}' does not exist or the token cannot see it; "
-                         "check course.org and that the token belongs to an owner") from None
+        who = f"{me} is not a member of it" if me else "the token cannot see it"
+        raise UsageError(f"organization '{org}' does not exist, or {who}; check course.org "
+                         "and that the token belongs to an owner") from None
     if role != "admin":
         raise UsageError(
             f"{me} is {'a member' if role else 'not a member'} of {org}, not an owner; {why} "

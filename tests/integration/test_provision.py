@@ -159,3 +159,39 @@ def test_from_a_plain_github_template_only_the_rules_file_is_written(sandbox, tm
     assert not [p for p in per_team if "/git/" in p[1]]
     sandbox.clear_requests()
     assert env.run("provision", "--yes").code == 0 and env.writes() == []
+
+
+def test_rerun_reads_one_request_per_team_when_tas_are_not_owners(sandbox, tmp_path, run_cli,
+                                                                  monkeypatch):
+    from support import ROOT
+
+    from .conftest import COURSE, CourseEnv
+
+    config = tmp_path / "classroom.yml"
+    config.write_text(COURSE.format(template=ROOT / "templates" / "repo"))
+    students = ["alice", "bob", "carol", "dave", "erin", "frank", "gina", "hal", "ivy"]
+    tokens = sandbox.seed({"users": ["prof-lee", "ta-kim", *students],
+                           "orgs": [{"login": "dls", "owners": ["prof-lee"],
+                                     "members": ["ta-kim", *students]}]})
+    for login in ["ta-kim", *students]:
+        sandbox.accept_invitations(login)
+    env = CourseEnv(sandbox, tmp_path, config, tokens, run_cli, monkeypatch)
+    assert env.run("provision", "--yes").code == 0
+    ta = env.gh("ta-kim").get_repo("dls/final-kv-cachers")
+    assert ta.permissions.maintain and not ta.permissions.admin
+
+    sandbox.clear_requests()
+    assert env.run("provision", "--yes").code == 0 and env.writes() == []
+    paths = [r["path"] for r in sandbox.requests()]
+    # the token's user and role, the org's repositories and teams, then one read per team
+    assert len(paths) == 4 + 3, paths
+    assert sum(p.endswith("/collaborators") for p in paths) == 3
+
+    # the TA drops out of the staff team by hand: the rerun notices and puts them back
+    env.gh().get_organization("dls").get_team_by_slug("staff").remove_membership(
+        env.gh().get_user("ta-kim"))
+    sandbox.clear_requests()
+    res = env.run("provision", "--yes")
+    assert res.code == 0 and "add staff member ta-kim" in res.out
+    assert [(w["method"], w["path"]) for w in env.writes()] == [
+        ("PUT", "/orgs/dls/teams/staff/memberships/ta-kim")]

@@ -63,13 +63,10 @@ class GitHub:
         return True
 
     def org_role(self, org: str, login: str) -> str | None:
-        """'admin' (owner) or 'member' if `login` belongs to `org`; NotFound if the org is not."""
-        self.t.call("GET", f"/orgs/{org}", what=f"organization {org}")
-        try:
-            _, d = self.t.call("GET", f"/orgs/{org}/memberships/{login}",
-                               what=f"{login}'s membership in {org}")
-        except NotFound:
-            return None
+        """'admin' (owner) or 'member' if `login` is an active member of `org`; NotFound when
+        the organization does not exist or `login` is not in it (GitHub does not say which)."""
+        _, d = self.t.call("GET", f"/orgs/{org}/memberships/{login}",
+                           what=f"{login}'s membership in {org}")
         return d.get("role") if d.get("state", "active") == "active" else None
 
     # -- repositories -------------------------------------------------------------------------

@@ -95,7 +95,10 @@ def _ci(d: dict, login: str) -> str | None:
 def _extras(course: Course, obs: Observed, team: Team) -> list[str]:
     known = {m.lower() for m in team.members} | {s.lower() for s in course.staff_members}
     known |= {i.lower() for i in obs.ignore}
-    return sorted(x for x in obs.access.get(team.slug, {}) if x.lower() not in known)
+    # Admins of a repository are the organization's owners (or were made so on purpose):
+    # provisioning never gives anyone admin, so it leaves them alone.
+    return sorted(x for x, role in obs.access.get(team.slug, {}).items()
+                  if x.lower() not in known and role != "admin")
 
 
 def make_plan(course: Course, obs: Observed, teams: list[Team] | None = None) -> Plan:

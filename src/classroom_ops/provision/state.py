@@ -56,23 +56,48 @@ def observe(gh: GitHub, course: Course, teams: list[Team], me: str) -> Observed:
     obs = Observed()
     obs.repos = set(gh.org_repos(org))
     obs.teams = set(gh.teams(org))
-    obs.ignore = ({me} if me else set()) | gh.org_owners(org)
+    obs.ignore = {me} if me else set()
     obs.me = me
-    staff = course.staff_team_slug
-    if course.staff_members and staff in obs.teams:
-        obs.staff_members = gh.team_members(org, staff)
-        obs.staff_repos = gh.team_repos(org, staff)
+    owners_read = False
     for team in teams:
         repo = course.repo_for(team)
         full = f"{org}/{repo}"
         if repo in obs.repos and team.slug in obs.teams:
             obs.access[team.slug] = gh.collaborators(full)
             if needs_details(course, obs, team):
+                if not owners_read:  # owners are never removed from a team; read them once
+                    obs.ignore |= gh.org_owners(org)
+                    owners_read = True
                 obs.team_members[team.slug] = gh.team_members(org, team.slug)
                 obs.team_permission[team.slug] = gh.team_repos(org, team.slug).get(full, "")
         elif repo in obs.repos:
             obs.rendered[team.slug] = was_set_up(gh, full)
+    staff = course.staff_team_slug
+    if course.staff_members and staff in obs.teams:
+        if staff_reaches_every_repo(course, obs):
+            # Who can reach each repository already shows every staff member with maintain:
+            # no need to read the staff team itself.
+            obs.staff_members = set(course.staff_members)
+            obs.staff_repos = {f"{org}/{course.repo_for(t)}": "maintain" for t in teams
+                               if t.slug in obs.access}
+        else:
+            obs.staff_members = gh.team_members(org, staff)
+            obs.staff_repos = gh.team_repos(org, staff)
     return obs
+
+
+def staff_reaches_every_repo(course: Course, obs: Observed) -> bool:
+    """True when every team repository read shows every staff member with maintain or more,
+    and at least one of them with exactly maintain (owners are admins everywhere, so staff who
+    are all owners prove nothing about the staff team): no evidence, no shortcut."""
+    if not obs.access:
+        return False
+    for access in obs.access.values():
+        roles = {k.lower(): v for k, v in access.items()}
+        staff = [roles.get(s.lower()) for s in course.staff_members]
+        if any(r not in ("maintain", "admin") for r in staff) or "maintain" not in staff:
+            return False
+    return True
 
 
 def was_set_up(gh: GitHub, full: str) -> bool:
