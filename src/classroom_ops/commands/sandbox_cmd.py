@@ -8,12 +8,13 @@ from ..config import load_course
 
 
 def seed_for(course) -> dict:
-    """The course's people as plain data: the sandbox knows nothing of course files."""
+    """The course's people as plain data (the sandbox knows nothing of course files): the first
+    staff member owns the organization, as an instructor does; TAs and students are members."""
     students = [login for t in course.teams for login in t.members]
+    staff = list(course.staff_members)
     return {
-        "users": list(course.staff_members) + students,
-        "orgs": [{"login": course.org, "owners": list(course.staff_members),
-                  "members": students}],
+        "users": staff + students,
+        "orgs": [{"login": course.org, "owners": staff[:1], "members": staff[1:] + students}],
     }
 
 

@@ -123,8 +123,8 @@ class Demo:
         c = self.course
         students = [m for t in c.teams for m in t.members]
         tokens = sb.seed({"users": list(c.staff_members) + students,
-                          "orgs": [{"login": c.org, "owners": list(c.staff_members),
-                                    "members": students}]})
+                          "orgs": [{"login": c.org, "owners": list(c.staff_members[:1]),
+                                    "members": list(c.staff_members[1:]) + students}]})
         for s in students:  # students accept the organization's invitation
             sb.accept_invitations(s)
         old_token = os.environ.get("GITHUB_TOKEN")
