@@ -207,3 +207,14 @@ def test_at_judges_as_of_another_moment(semester):
     assert cells(env)[("sparse-squad", "proposal")]["status"] == "pending"
     res = check(env, "--no-issues", "--at", "next week")
     assert res.code == 2 and "--at: cannot read the deadline 'next week'" in res.err
+
+
+def test_dry_run_judges_and_writes_nothing(semester):
+    env, sb = semester, semester.sandbox
+    sb.set_clock(at("2026-10-10T12:00:00-04:00"))
+    sb.clear_requests()
+    res = check(env, "--dry-run")
+    assert res.code == 1, res
+    assert cells(env)[("kv-cachers", "proposal")]["status"] == "missing"
+    assert [r for r in sb.requests() if r["method"] != "GET"] == []
+    assert not (env.dir / "ledger.json").exists()

@@ -70,9 +70,11 @@ def in_shard(slug: str, shard: tuple[int, int] | None) -> bool:
 class OrgCheck:
     def __init__(self, gh: GitHub, course: Course, ledger: Ledger, *, now: datetime,
                  milestones: list[Milestone], teams: list[Team], issues: bool,
-                 log: Callable[[str], None] = lambda s: None):
+                 log: Callable[[str], None] = lambda s: None, dry_run: bool = False):
         self.gh, self.course, self.ledger, self.now = gh, course, ledger, now
-        self.milestones, self.teams, self.issues_on, self.log = milestones, teams, issues, log
+        self.milestones, self.teams, self.log = milestones, teams, log
+        self.dry_run = dry_run  # judge and report; write no tag, no issue, no ledger
+        self.issues_on = issues and not dry_run
         self.tz = zone(course.timezone)
         self._blobs: dict[str, bytes] = {}
         self.warnings: list[str] = []
@@ -88,7 +90,8 @@ class OrgCheck:
             try:
                 cells.extend(self._team(team, repos))
             finally:  # what was judged before a crash or a rate limit stays on record
-                self.ledger.save()
+                if not self.dry_run:
+                    self.ledger.save()
         return cells
 
     # -- one team ---------------------------------------------------------------------------
@@ -178,6 +181,8 @@ class OrgCheck:
             self.warnings.append(msg)
             self.ledger.event(kind="tag_moved", team=ctx.team.slug, milestone=m.id,
                               found=found, expected=entry.commit, at=self.now.isoformat())
+        if self.dry_run:
+            return
         self.gh.set_ref(ctx.repo.full_name, ref, entry.commit, exists=found is not None)
         ctx.tags[f"refs/{ref}"] = entry.commit
 

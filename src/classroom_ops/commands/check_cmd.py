@@ -50,7 +50,10 @@ def _write_reports(actions: Actions, stem: str, json_path, md_path, data: dict, 
 @click.option("--team", "teams", multiple=True, metavar="SLUG", help="Only these teams.")
 @click.option("--at", "at_text", metavar="TIME",
               help="Judge as of this moment instead of GitHub's clock (any deadline form).")
-@click.option("--no-issues", is_flag=True, help="Only report: open, update and close no issues.")
+@click.option("--no-issues", is_flag=True, help="Open, update and close no issues (tags and "
+              "the ledger are still written).")
+@click.option("--dry-run", is_flag=True, help="Judge and report only: no tag, no issue, no "
+              "ledger update.")
 @click.option("--shard", metavar="K/N", help="Check only shard K of N (for a workflow matrix).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write a JSON report.")
 @click.option("--markdown", "md_path", type=click.Path(dir_okay=False),
@@ -64,8 +67,8 @@ def _write_reports(actions: Actions, stem: str, json_path, md_path, data: dict, 
               help="With --local: which findings make the exit code 1 (any; only milestones "
                    "already due; never).")
 @click.pass_context
-def check(ctx, milestone, teams, at_text, no_issues, shard, json_path, md_path, ledger_path,
-          local_dir, fail_on) -> int:
+def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, md_path,
+          ledger_path, local_dir, fail_on) -> int:
     """Record and judge what each team had pushed by each deadline; open issues for gaps."""
     actions = Actions()
     if local_dir:
@@ -99,7 +102,8 @@ def check(ctx, milestone, teams, at_text, no_issues, shard, json_path, md_path, 
             raise UsageError(f"--at: {e}") from None
     ledger = Ledger.load(ledger_path)
     runner = OrgCheck(gh, course, ledger, now=now, milestones=milestones, teams=chosen,
-                      issues=not no_issues, log=out.line if settings.verbose else lambda s: None)
+                      issues=not no_issues, log=out.line if settings.verbose else lambda s: None,
+                      dry_run=dry_run)
     with actions.group(f"Checking {len(chosen)} teams"):
         cells = runner.run()
     for line in table(course, milestones, cells):
