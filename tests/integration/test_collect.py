@@ -270,6 +270,11 @@ def test_publish_to_the_course_site_and_archive_repos(term):
     ledger = str(env.dir / "ledger.json")
     res = collect(env, "--ledger", ledger, "--publish", "dls/course-site:_pages/past")
     assert res.code == 2 and "add --public" in res.err
+    env.sandbox.clear_requests()
+    res = collect(env, "--ledger", ledger, "--public", "--publish", "dls/course-site:_pages/past",
+                  "--dry-run")
+    assert "dry run: publishing to dls/course-site:_pages/past would write" in res.out
+    assert env.writes() == [] and len(list(site.get_commits())) == 1
     res = collect(env, "--ledger", ledger, "--public", "--publish", "dls/course-site:_pages/past")
     assert res.code == 1 and "published to dls/course-site:_pages/past in" in res.out
     commits = list(site.get_commits())

@@ -45,7 +45,8 @@ def git_blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\x00" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
-def publish(gh: GitHub, target: str, files: dict[str, bytes], message: str) -> PublishResult:
+def publish(gh: GitHub, target: str, files: dict[str, bytes], message: str,
+            dry_run: bool = False) -> PublishResult:
     full, prefix = parse_target(target)
     repo = gh.get_repo(full)
     branch = repo.default_branch
@@ -56,7 +57,7 @@ def publish(gh: GitHub, target: str, files: dict[str, bytes], message: str) -> P
              if there.get(rel) != git_blob_id(data)}
     delete = [f"{prefix}/{rel}" for rel in sorted(there) if rel not in files]
     result = PublishResult(full, prefix, None, len(write), len(delete))
-    if not write and not delete:
+    if dry_run or (not write and not delete):
         return result
     result.commit = gh.commit_files(full, branch, write, message, parent=parent, delete=delete)
     return result

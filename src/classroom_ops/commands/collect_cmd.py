@@ -42,11 +42,13 @@ def _describe(rec: TeamRecord) -> str:
 @click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False),
               help=f"The instructors' record from `check` [default: {DEFAULT_LEDGER} if it "
                    "exists; else the submission tags].")
+@click.option("--dry-run", is_flag=True,
+              help="With --publish: say what would change on the site; commit nothing.")
 @click.option("--publish", "publish_to", metavar="OWNER/REPO[:PATH]",
               help="Commit the gallery into the course website's repository (needs --public; "
                    "PATH defaults to past-projects).")
 @click.pass_context
-def collect(ctx, milestone, output, public, ledger_path, publish_to) -> int:
+def collect(ctx, milestone, output, public, ledger_path, dry_run, publish_to) -> int:
     """Collect every team's final report into ARCHIVE_DIR and build the past-projects gallery."""
     from ..cli import Settings, config_path
 
@@ -88,8 +90,12 @@ def collect(ctx, milestone, output, public, ledger_path, publish_to) -> int:
              f"({'public' if public else 'internal: every listed project, with names'})")
     if publish_to:
         files = {rel: p.read_bytes() for rel, p in walk_files(Path(output) / GALLERY_DIR)}
-        res = publish(gh, publish_to, files, f"Past projects: {course.term} ({course.name})")
-        if res.commit:
+        res = publish(gh, publish_to, files, f"Past projects: {course.term} ({course.name})",
+                      dry_run=dry_run)
+        if dry_run:
+            out.line(f"dry run: publishing to {res.repo}:{res.path} would write {res.written} "
+                     f"and remove {res.removed} files; nothing committed")
+        elif res.commit:
             out.line(f"published to {res.repo}:{res.path} in {res.commit[:7]} "
                      f"({res.written} written, {res.removed} removed)")
         else:
