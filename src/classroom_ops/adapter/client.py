@@ -11,7 +11,7 @@ import base64
 from datetime import datetime
 from urllib.parse import quote
 
-from ..errors import NotFound, PermissionDenied
+from ..errors import GitHubError, NotFound, PermissionDenied
 from ..ghdata import Issue, Push, RepoInfo, TeamInfo, TreeEntry
 from .transport import Transport
 
@@ -222,6 +222,11 @@ class GitHub:
     def tree(self, full_name: str, sha: str) -> list[TreeEntry]:
         _, d = self.t.call("GET", f"/repos/{full_name}/git/trees/{sha}",
                            params={"recursive": 1}, what=f"files of {full_name}")
+        if d.get("truncated"):
+            # Judging a partial listing would call files missing that are there.
+            raise GitHubError(f"{full_name} at {sha[:7]} has more files than GitHub lists in one "
+                              "tree (100,000 entries or 7 MB); not judged: ask the team to "
+                              "remove generated files from the repository", 200)
         return [TreeEntry(e["path"], e["type"], e["sha"], e.get("size"), e.get("mode", ""))
                 for e in d.get("tree", [])]
 
@@ -233,11 +238,13 @@ class GitHub:
     def pushes(self, full_name: str, ref: str) -> list[Push]:
         """Pushes to `ref`, oldest first, with GitHub's own timestamps (PyGithub has no wrapper
         for /activity, so it goes through the requester)."""
+        # Newest first: a new push changes the first page, so a cached ETag can never hide it.
         items = self.t.paginate(f"/repos/{full_name}/activity",
-                                {"ref": ref, "direction": "asc"}, what=f"pushes to {full_name}")
+                                {"ref": ref, "direction": "desc"}, what=f"pushes to {full_name}")
         out = [Push(_parse_time(d["timestamp"]), d.get("ref", ref), d.get("before") or "",
                     d.get("after") or "", (d.get("actor") or {}).get("login", ""),
-                    d.get("activity_type", "push")) for d in items]
+                    d.get("activity_type", "push")) for d in reversed(items)]
+        # Oldest first; the sort is stable, so pushes within the same second keep their order.
         return sorted(out, key=lambda p: p.timestamp)
 
     def get_ref(self, full_name: str, ref: str) -> str | None:

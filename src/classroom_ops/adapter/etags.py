@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from ..fileio import write_atomic
@@ -43,6 +42,3 @@ class EtagCache:
                          json.dumps({"etag": etag, "headers": keep, "data": data}))
         except OSError:
             pass  # a cache that cannot be written only costs requests
-
-    def size(self) -> int:
-        return len(os.listdir(self.folder)) if self.folder.is_dir() else 0

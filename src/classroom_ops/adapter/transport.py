@@ -68,7 +68,6 @@ class Transport:
         self.sleep = sleep
         self.stats = RequestStats()
         self.etags = EtagCache(cache_dir, token) if cache_dir else None
-        self.last_headers: dict[str, str] = {}
 
     # -- the one way requests are made -------------------------------------------------------
     def call(
@@ -96,7 +95,6 @@ class Transport:
                 return self._once(method, url, params, body, headers)
             except GithubException as e:
                 hdrs = {k.lower(): v for k, v in (e.headers or {}).items()}
-                self.last_headers = hdrs
                 status = e.status
                 self.stats.by_status[status] = self.stats.by_status.get(status, 0) + 1
                 wait = self._rate_limit_wait(status, hdrs, e, backoff)
@@ -146,12 +144,14 @@ class Transport:
             headers = {**(headers or {}), "If-None-Match": cached[0]}
         status, hdrs, text = self.requester.requestJson(method, url, params, headers, body)
         hdrs = {k.lower(): v for k, v in (hdrs or {}).items()}
-        self.last_headers = hdrs
         if status == 304 and cached:
             self.etags.hits += 1
             self.stats.not_modified += 1
             return {**hdrs, **cached[1]}, cached[2]
-        data = json.loads(text) if text else None
+        try:
+            data = json.loads(text) if text else None
+        except ValueError:  # a proxy's or GitHub's HTML error page: keep a little of it
+            data = {"message": " ".join(text.split())[:200]}
         if status >= 400:
             raise self.requester.createException(status, hdrs, data)
         if self.etags and method == "GET" and hdrs.get("etag") and status == 200:

@@ -80,9 +80,12 @@ def human_delta(delta: timedelta) -> str:
 
 def fixed_comment(milestone: Milestone, commit: str, commit_url: str, pushed: datetime,
                   pushed_text: str, late_by: timedelta) -> str:
+    if late_by.total_seconds() <= 0:  # judged again after the deadline moved (an extension)
+        verdict = "before the team's deadline, which was extended. Recorded as on time"
+    else:
+        verdict = f"{human_delta(late_by)} after the deadline. Recorded as late"
     return "\n".join([
         fixed_marker(milestone.id, commit),
         f"Everything for **{neutralize(milestone.title)}** is in place as of "
-        f"[`{commit[:7]}`]({commit_url}), pushed {pushed_text}: "
-        f"{human_delta(late_by)} after the deadline. Recorded as late; closing this issue.",
+        f"[`{commit[:7]}`]({commit_url}), pushed {pushed_text}: {verdict}; closing this issue.",
     ])

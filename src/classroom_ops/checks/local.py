@@ -20,9 +20,9 @@ from ..config import deliverable_from_dict
 from ..config.schema import schema
 from ..errors import UsageError
 from ..model import Finding, Milestone
+from ..provision.render import RULES_PATH
 from .judge import MAX_FETCH, judge_local
 
-RULES = ".github/classroom.yml"
 MAX_FILES = 20_000
 
 
@@ -58,7 +58,7 @@ class LocalRules:
 
 
 def load_rules(folder: Path) -> LocalRules:
-    path = folder / RULES
+    path = folder / RULES_PATH
     where = f"{path}"
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -80,8 +80,11 @@ def load_rules(folder: Path) -> LocalRules:
         try:
             due = datetime.fromisoformat(m["due"])
         except ValueError:
+            due = None
+        if due is None or due.tzinfo is None:
             raise UsageError(f"{where}: milestone {m['id']}: due {m['due']!r} is not an ISO "
-                             "time") from None
+                             "time with its offset; restore the file from the repository's "
+                             "first commit")
         dels = tuple(deliverable_from_dict(d) for d in m.get("deliverables") or [])
         milestones.append(Milestone(m["id"], m["title"], due, m.get("due_text", m["due"]), dels))
     course = (data.get("course") or {}).get("name", "")

@@ -142,6 +142,11 @@ class OrgCheck:
 
     def _milestone(self, ctx: _TeamCtx, m: Milestone, deadline: datetime, cell: Cell) -> None:
         entry = self.ledger.get(ctx.team.slug, m.id)
+        previous = None
+        if entry is not None and entry.deadline != deadline.isoformat():
+            # The team's deadline moved since the judgment (an extension granted later, or a
+            # changed grace): judge again, keeping the issue it may have.
+            previous, entry = entry, None
         if entry is None:
             snap = head_at(self._pushes(ctx), deadline, ctx.branch_ref)
             findings = self._judge(ctx, m, snap.commit if snap else None)
@@ -150,6 +155,9 @@ class OrgCheck:
                 judged_at=self.now.isoformat(), commit=snap.commit if snap else None,
                 pushed_at=snap.pushed_at.isoformat() if snap else None,
                 findings=[Entry.finding_dict(f) for f in findings])
+            if previous is not None:
+                entry.issue, entry.issue_state = previous.issue, previous.issue_state
+                entry.issue_digest = previous.issue_digest
             self.ledger.put(ctx.team.slug, m.id, entry)
             self.log(f"{ctx.team.slug} {m.id}: judged {entry.commit and entry.commit[:7]}: "
                      f"{entry.status}")
@@ -207,32 +215,41 @@ class OrgCheck:
                 return
 
     # -- issues -----------------------------------------------------------------------------
+    def _ours(self, full: str) -> dict[str, Issue]:
+        """The issues this tool opened in a repository, by milestone (the newest if several)."""
+        found: dict[str, Issue] = {}
+        for issue in self.gh.issues(full, labels=[issue_text.LABEL]):
+            mk = issue_text.parse_marker(issue.body)
+            if mk and (mk[0] not in found or issue.number > found[mk[0]].number):
+                found[mk[0]] = issue
+        return found
+
     def _issues(self, ctx: _TeamCtx) -> dict[str, Issue]:
         if ctx.issues is None:
-            found: dict[str, Issue] = {}
-            for issue in self.gh.issues(ctx.repo.full_name, labels=[issue_text.LABEL]):
-                mk = issue_text.parse_marker(issue.body)
-                if mk and (mk[0] not in found or issue.number > found[mk[0]].number):
-                    found[mk[0]] = issue
-            ctx.issues = found
+            ctx.issues = self._ours(ctx.repo.full_name)
         return ctx.issues
 
     def _issue(self, ctx: _TeamCtx, m: Milestone, entry: Entry) -> None:
         full = ctx.repo.full_name
         due_text = format_deadline(self.course.due_for(ctx.team, m), self.tz)
-        if entry.status == "on_time":
+        if entry.status == "on_time" and not entry.issue:
             return
-        if entry.status == "late":
+        if entry.status in ("late", "on_time"):
+            # Fixed late, or on time after all (the deadline moved): close the issue once.
             issue = self._issues(ctx).get(m.id) if entry.issue_state != "closed" else None
             if issue is None or issue.state == "closed":
                 entry.issue_state = "closed" if issue or entry.issue else entry.issue_state
                 return
-            pushed = datetime.fromisoformat(entry.late_pushed_at)
+            late = entry.status == "late"
+            commit = entry.late_commit if late else entry.commit
+            pushed = datetime.fromisoformat(entry.late_pushed_at if late else entry.pushed_at)
             text = issue_text.fixed_comment(
-                m, entry.late_commit, f"{ctx.repo.html_url}/commit/{entry.late_commit}", pushed,
-                format_deadline(pushed, self.tz), timedelta(seconds=entry.late_by_seconds or 0))
-            self.gh.comment(full, issue.number, text,
-                            marker=issue_text.fixed_marker(m.id, entry.late_commit))
+                m, commit, f"{ctx.repo.html_url}/commit/{commit}", pushed,
+                format_deadline(pushed, self.tz),
+                timedelta(seconds=entry.late_by_seconds or 0) if late else timedelta(0))
+            mark = issue_text.fixed_marker(m.id, commit)
+            if not any(mark in c for c in self.gh.comments(full, issue.number)):
+                self.gh.comment(full, issue.number, text, marker=mark)
             self.gh.edit_issue(full, issue.number, state="closed", state_reason="completed")
             entry.issue, entry.issue_state = issue.number, "closed"
             return
@@ -248,15 +265,9 @@ class OrgCheck:
         if issue is None:
             labels = [issue_text.LABEL, issue_text.milestone_label(m.id)]
 
-            def probe():
-                for i in self.gh.issues(full, labels=[issue_text.LABEL]):
-                    mk = issue_text.parse_marker(i.body)
-                    if mk and mk[0] == m.id:
-                        return i
-                return None
-
             issue = self.gh.create_issue(full, title=title, body=body, labels=labels,
-                                         assignees=list(ctx.team.members), probe=probe)
+                                         assignees=list(ctx.team.members),
+                                         probe=lambda: self._ours(full).get(m.id))
             ctx.issues[m.id] = issue
             self.log(f"{ctx.team.slug} {m.id}: opened issue #{issue.number}")
         elif issue_text.parse_marker(issue.body)[1] != dig or issue.state != "open":

@@ -96,10 +96,17 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
                                   "tags and issues, which")
     now = gh.server_time()
     if at_text:
+        server_now = now
         try:
             now = resolve(at_text, tz=zone(course.timezone), start=course.start)
         except DeadlineError as e:
             raise UsageError(f"--at: {e}") from None
+        if now > server_now and not dry_run:
+            # Judgments are final: a moment GitHub has not reached yet would judge pushes that
+            # can still come. Previewing is fine.
+            raise UsageError(f"--at {at_text} is later than GitHub's clock "
+                             f"({server_now:%Y-%m-%d %H:%M} UTC); add --dry-run to preview "
+                             "a future check without recording it")
     ledger = Ledger.load(ledger_path)
     runner = OrgCheck(gh, course, ledger, now=now, milestones=milestones, teams=chosen,
                       issues=not no_issues, log=out.line if settings.verbose else lambda s: None,

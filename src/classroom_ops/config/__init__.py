@@ -130,6 +130,11 @@ class _Builder:
                 why = bad_repo_path(p)
                 if why:
                     self.err(("archive", "include", i), f"archive path '{p}' {why}")
+        try:
+            repos.get("name", "{team}").format(team="x")
+        except (KeyError, IndexError, ValueError):
+            self.err(("repos", "name"), f"repos.name {repos['name']!r} may use only {{team}} "
+                                         "as a placeholder (the team's slug)")
         template = repos["template"]
         if not re.fullmatch(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+", template):
             if not (self.base_dir / template).is_dir():

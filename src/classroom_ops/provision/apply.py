@@ -14,7 +14,7 @@ from ..errors import ClassroomOpsError, GitHubError, NotFound, RateLimited
 from ..model import Course, Team
 from .plan import Plan, Step
 from .render import RULES_PATH, SUFFIX, render_team_files
-from .state import SETUP_MESSAGE, TemplateSource, was_set_up
+from .state import SETUP_MESSAGE, TemplateSource, needs_starter_files, was_set_up
 
 
 @dataclass
@@ -32,8 +32,8 @@ def wait_until_ready(gh: GitHub, full: str, branch: str, *, timeout: float = 120
     while True:
         try:
             return gh.get_branch_sha(full, branch)
-        except (NotFound, GitHubError) as e:
-            if isinstance(e, GitHubError) and not isinstance(e, NotFound) and e.status != 409:
+        except GitHubError as e:
+            if not isinstance(e, NotFound) and e.status != 409:
                 raise
             if waited >= timeout:
                 raise GitHubError(f"{full} was still empty {int(timeout)} s after it was "
@@ -94,8 +94,13 @@ class Applier:
         elif step.kind == "write_files":
             self._write_files(team, full)
         elif step.kind == "create_team":
+            # Creating a team takes only pull or push for its repositories (GitHub's description
+            # of the endpoint); any other permission is set on the repository right after.
+            simple = c.permission in ("pull", "push")
             gh.create_team(c.org, team.name, team.slug, description=description, repo=full,
-                           permission=c.permission)
+                           permission=c.permission if simple else "pull")
+            if not simple:
+                gh.set_team_repo(c.org, team.slug, full, c.permission)
             # GitHub makes whoever creates a team its maintainer; a student team should hold
             # only its students.
             if self.me and self.me.lower() not in {m.lower() for m in team.members}:
@@ -127,8 +132,8 @@ class Applier:
         info = self.gh.get_repo(full)
         head = wait_until_ready(self.gh, full, info.default_branch)
         head_commit = self.gh.get_commit(full, head)
-        if head_commit.get("message", "").startswith(SETUP_MESSAGE):
-            return  # a killed run's last request landed after this run looked: already done
+        if not needs_starter_files(head_commit):
+            return  # already set up (perhaps by a killed run's last request), or in use
         base_tree = head_commit["tree"]["sha"]
         if self.template_files is not None:
             files = render_team_files(self.template_files, self.course, team)

@@ -72,6 +72,9 @@ def observe(gh: GitHub, course: Course, teams: list[Team], me: str) -> Observed:
                 obs.team_permission[team.slug] = gh.team_repos(org, team.slug).get(full, "")
         elif repo in obs.repos:
             obs.rendered[team.slug] = was_set_up(gh, full)
+        elif team.slug in obs.teams:  # a new repository for a team that exists (renamed?)
+            obs.team_members[team.slug] = gh.team_members(org, team.slug)
+            obs.team_permission[team.slug] = ""
     staff = course.staff_team_slug
     if course.staff_members and staff in obs.teams:
         if staff_reaches_every_repo(course, obs):
@@ -100,11 +103,18 @@ def staff_reaches_every_repo(course: Course, obs: Observed) -> bool:
     return True
 
 
+def needs_starter_files(commit: dict) -> bool:
+    """Only a repository that still holds nothing but its first commit (GitHub's initial commit,
+    or the copy of a template) gets the starter files: once anything was committed on top, the
+    files were written, or students work there, and nothing may be written over their work."""
+    return not commit.get("parents") and not commit.get("message", "").startswith(SETUP_MESSAGE)
+
+
 def was_set_up(gh: GitHub, full: str) -> bool:
-    """Whether an interrupted run already wrote the team's files (its last commit is ours)."""
+    """Whether the team's files need no writing (see needs_starter_files)."""
     try:
         info = gh.get_repo(full)
         sha = gh.get_branch_sha(full, info.default_branch)
-        return gh.get_commit(full, sha).get("message", "").startswith(SETUP_MESSAGE)
-    except (NotFound, GitHubError):
+        return not needs_starter_files(gh.get_commit(full, sha))
+    except GitHubError:
         return False

@@ -1,0 +1,62 @@
+"""Regressions found in review: each scenario an instructor could hit, with what must happen."""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_check import SECTIONS, at, cells, check, issues, proposal, push
+
+pytestmark = pytest.mark.integration
+
+
+def test_an_extension_granted_after_the_judgment_is_honoured(semester):
+    env, sb = semester, semester.sandbox
+    sb.set_clock(at("2026-10-08T20:00:00-04:00"))
+    push(env, "dave", "dense-crew", {"proposal.md": proposal(SECTIONS[:4])})
+    sb.set_clock(at("2026-10-10T12:00:00-04:00"))
+    check(env, "--milestone", "proposal")
+    assert cells(env)[("dense-crew", "proposal")]["status"] == "missing"
+    env.config.write_text(env.config.read_text().replace(
+        "  grace: 15m\n", "  grace: 15m\n  extensions:\n"
+        "    - {team: dense-crew, milestone: proposal, until: 2026-10-16 23:59}\n"))
+    sb.set_clock(at("2026-10-12T12:00:00-04:00"))
+    push(env, "dave", "dense-crew", {"proposal.md": proposal()})
+    sb.set_clock(at("2026-10-20T12:00:00-04:00"))
+    check(env, "--milestone", "proposal")
+    c = cells(env)[("dense-crew", "proposal")]
+    assert c["status"] == "on_time" and c["extended"] is True
+    [issue] = issues(env, "dense-crew")  # the issue of the first judgment is closed, once
+    assert issue.state == "closed"
+    [comment] = [cm.body for cm in issue.get_comments()]
+    assert "before the team's deadline, which was extended. Recorded as on time" in comment
+
+
+def test_a_future_at_is_refused_unless_it_is_a_dry_run(semester):
+    env, sb = semester, semester.sandbox
+    sb.set_clock(at("2026-09-02T12:00:00-04:00"))
+    res = check(env, "--at", "2026-12-31")
+    assert res.code == 2 and "later than GitHub's clock" in res.err
+    assert not (env.dir / "ledger.json").exists()
+    assert check(env, "--at", "2026-12-31", "--dry-run").code == 1  # a preview is fine
+    assert issues(env, "sparse-squad") == []
+    sb.set_clock(at("2026-10-08T20:00:00-04:00"))
+    push(env, "alice", "sparse-squad", {"proposal.md": proposal()})
+    sb.set_clock(at("2026-10-10T12:00:00-04:00"))
+    check(env, "--milestone", "proposal")
+    assert cells(env)[("sparse-squad", "proposal")]["status"] == "on_time"
+
+
+def test_one_fixed_comment_even_when_closing_failed_once(semester):
+    env, sb = semester, semester.sandbox
+    sb.set_clock(at("2026-10-08T20:00:00-04:00"))
+    push(env, "dave", "dense-crew", {"proposal.md": proposal(SECTIONS[:4])})
+    sb.set_clock(at("2026-10-10T12:00:00-04:00"))
+    check(env, "--milestone", "proposal")
+    push(env, "dave", "dense-crew", {"proposal.md": proposal()})
+    sb.add_fault(match={"method": "PATCH", "path": "/repos/dls/final-dense-crew/issues/1"},
+                 kind="status", status=403, times=1, message="Forbidden")
+    check(env, "--milestone", "proposal")
+    check(env, "--milestone", "proposal")
+    issue = env.gh().get_repo("dls/final-dense-crew").get_issue(1)
+    assert issue.state == "closed"
+    assert sum("classroom-ops:fixed" in c.body for c in issue.get_comments()) == 1
