@@ -104,8 +104,12 @@ def make_team_repo(gh: Callable[[str], Github], name: str, members: list[str],
     """An org repository with a team of students holding `permission` on it."""
     org = gh(PROF).get_organization(ORG)
     repo = org.create_repo(name, private=private, auto_init=auto_init)
-    team = org.create_team(f"team-{name}", repo_names=[repo], permission=permission,
-                           privacy="closed")
+    # Creating a team takes only pull or push (GitHub's description); other roles go per repo.
+    simple = permission in ("pull", "push")
+    team = org.create_team(f"team-{name}", repo_names=[repo],
+                           permission=permission if simple else "pull", privacy="closed")
+    if not simple:
+        team.update_team_repository(repo, permission)
     for login in members:
         team.add_membership(gh(PROF).get_user(login), "member")
     return repo, team

@@ -236,3 +236,13 @@ def test_rate_limit_endpoint(gh):
     assert limits.resources.core.limit == 5000
     assert 0 < limits.resources.core.remaining <= 5000
     assert limits.resources.search.limit == 30
+
+
+def test_creating_a_team_takes_only_pull_or_push(gh, uid):
+    from github import GithubException
+
+    org = gh(PROF).get_organization(ORG)
+    with pytest.raises(GithubException) as e:
+        org.create_team(f"maintainers-{uid}", permission="maintain", privacy="closed")
+    assert e.value.status == 422
+    assert org.create_team(f"pushers-{uid}", permission="push", privacy="closed").slug

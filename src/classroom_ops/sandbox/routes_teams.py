@@ -87,9 +87,11 @@ def create_team(ctx: Ctx, org: str) -> Response:
     privacy = data.get("privacy") or "secret"
     if privacy not in ("secret", "closed"):
         raise validation("Team", "privacy", "invalid")
-    permission = FROM_ROLE.get(data.get("permission") or "pull")
-    if permission not in PERMS:
+    # GitHub's description of this endpoint allows only pull and push here (a closing-down
+    # parameter); other roles are given per repository afterwards.
+    if (data.get("permission") or "pull") not in ("pull", "push"):
         raise validation("Team", "permission", "invalid")
+    permission = FROM_ROLE.get(data.get("permission") or "pull")
     parent = data.get("parent_team_id")
     if parent is not None:
         if not ctx.state.team_by_id(parent):
