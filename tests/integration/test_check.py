@@ -218,3 +218,22 @@ def test_dry_run_judges_and_writes_nothing(semester):
     assert cells(env)[("kv-cachers", "proposal")]["status"] == "missing"
     assert [r for r in sb.requests() if r["method"] != "GET"] == []
     assert not (env.dir / "ledger.json").exists()
+
+
+
+def test_an_etag_from_another_token_is_checked_by_the_server(semester):
+    # The cache is shared by whoever runs the check (a GitHub App token is new in every job);
+    # the server decides whether a cached answer still holds for this token.
+    env, sb = semester, semester.sandbox
+    sb.set_clock(at("2026-10-10T12:00:00-04:00"))
+    cache = str(env.dir / "etags")
+    check(env, "--cache-dir", cache, "--no-issues")
+    ta = sb.seed({"users": ["ta-lee"], "orgs": [{"login": "dls", "owners": ["ta-lee"]}]})
+    env.tokens.update(ta)
+    res = env.run("check", "--ledger", str(env.dir / "other.json"), "--cache-dir", cache,
+                  "--no-issues", "--json", str(env.dir / "other-report.json"), as_user="ta-lee")
+    assert res.code == 1, res
+    first = json.loads((env.dir / "report.json").read_text())["cells"]
+    other = json.loads((env.dir / "other-report.json").read_text())["cells"]
+    assert [(c["team"], c["status"]) for c in other] == [(c["team"], c["status"]) for c in first]
+    assert not [p for p in (env.dir / "etags").iterdir() if env.tokens["prof-lee"] in p.read_text()]

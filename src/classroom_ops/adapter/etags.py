@@ -4,8 +4,10 @@ GitHub answers `If-None-Match` with `304 Not Modified` when nothing changed, and
 primary rate limit. A scheduled check of a course where nothing moved then costs close to nothing,
 as long as this directory survives between runs (a workflow keeps it with actions/cache).
 
-Keys are hashes of the URL, the parameters and a fingerprint of the token (different tokens may
-see different things); the token itself is never written.
+Keys are hashes of the URL and the parameters, not of the token: a GitHub App token is minted
+anew for every job, and it is the server that decides whether a cached ETag still holds for the
+token asking (GitHub's ETags can differ from token to token; then the answer is a full 200 and the
+entry is replaced, so the folder does not grow with every new token). No token is ever written.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from ..fileio import write_atomic
 
 
 class EtagCache:
-    def __init__(self, folder: str | Path, token: str):
+    def __init__(self, folder: str | Path, api_url: str):
         self.folder = Path(folder)
-        self.scope = hashlib.sha256(b"classroom-ops:" + token.encode()).hexdigest()[:16]
+        self.scope = api_url
         self.hits = 0
 
     def _path(self, url: str, params: dict | None) -> Path:

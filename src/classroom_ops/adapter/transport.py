@@ -67,7 +67,7 @@ class Transport:
         self.max_wait = max_wait
         self.sleep = sleep
         self.stats = RequestStats()
-        self.etags = EtagCache(cache_dir, token) if cache_dir else None
+        self.etags = EtagCache(cache_dir, self.api_url) if cache_dir else None
 
     # -- the one way requests are made -------------------------------------------------------
     def call(
