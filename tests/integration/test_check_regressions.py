@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from .test_check import SECTIONS, at, cells, check, issues, proposal, push
@@ -60,3 +62,26 @@ def test_one_fixed_comment_even_when_closing_failed_once(semester):
     issue = env.gh().get_repo("dls/final-dense-crew").get_issue(1)
     assert issue.state == "closed"
     assert sum("classroom-ops:fixed" in c.body for c in issue.get_comments()) == 1
+
+
+def test_an_extension_into_the_future_withdraws_the_judgment_and_its_issue(semester):
+    env, sb = semester, semester.sandbox
+    sb.set_clock(at("2026-10-10T12:00:00-04:00"))
+    check(env, "--milestone", "proposal", "--team", "kv-cachers")
+    [issue] = issues(env, "kv-cachers")
+    assert issue.state == "open"
+    env.config.write_text(env.config.read_text().replace(
+        "  grace: 15m\n", "  grace: 15m\n  extensions:\n"
+        "    - {team: kv-cachers, milestone: proposal, until: 2026-10-16 23:59}\n"))
+    sb.set_clock(at("2026-10-11T12:00:00-04:00"))
+    check(env, "--milestone", "proposal", "--team", "kv-cachers")
+    assert cells(env)[("kv-cachers", "proposal")]["status"] == "pending"
+    [issue] = issues(env, "kv-cachers")
+    assert issue.state == "closed"
+    [comment] = [c.body for c in issue.get_comments()]
+    assert "extended to Fri 16 Oct 23:59 EDT" in comment
+    ledger = json.loads((env.dir / "ledger.json").read_text())
+    assert "proposal" not in ledger["teams"].get("kv-cachers", {})
+    sb.clear_requests()
+    check(env, "--milestone", "proposal", "--team", "kv-cachers")  # nothing more to do
+    assert [r for r in sb.requests() if r["method"] != "GET"] == []

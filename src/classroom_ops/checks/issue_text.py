@@ -33,6 +33,18 @@ def fixed_marker(milestone_id: str, commit: str) -> str:
     return f"<!-- classroom-ops:fixed milestone={milestone_id} commit={commit} -->"
 
 
+def extended_marker(milestone_id: str, due_text: str) -> str:
+    return f"<!-- classroom-ops:extended milestone={milestone_id} until={due_text} -->"
+
+
+def extended_comment(milestone: Milestone, due_text: str) -> str:
+    return "\n".join([
+        extended_marker(milestone.id, due_text),
+        f"The deadline for **{neutralize(milestone.title)}** was extended to {due_text}. Closing "
+        "this issue: the check judges the milestone again once the new deadline has passed.",
+    ])
+
+
 def title(milestone: Milestone, due_text: str) -> str:
     return f"Missing deliverables: {milestone.title} (due {due_text})"
 

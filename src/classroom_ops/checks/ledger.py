@@ -73,6 +73,9 @@ class Ledger:
     def put(self, team: str, milestone: str, entry: Entry) -> None:
         self.teams.setdefault(team, {})[milestone] = entry
 
+    def drop(self, team: str, milestone: str) -> None:
+        self.teams.get(team, {}).pop(milestone, None)
+
     def event(self, **fields) -> None:
         self.events.append(fields)
 

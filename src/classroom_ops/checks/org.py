@@ -84,7 +84,8 @@ class OrgCheck:
             self.course.name, self.course.term, self.course.org)
         due = [m for m in self.milestones if any(
             self.course.deadline_for(t, m) <= self.now for t in self.teams)]
-        repos = self.gh.org_repos(self.course.org) if due else {}
+        judged = any(self.ledger.get(t.slug, m.id) for t in self.teams for m in self.milestones)
+        repos = self.gh.org_repos(self.course.org) if due or judged else {}
         cells: list[Cell] = []
         for team in self.teams:
             try:
@@ -106,6 +107,11 @@ class OrgCheck:
                         extended=self.course.due_for(team, m) != m.due,
                         repo_url=repo.html_url if repo else "")
             if deadline > self.now:
+                stale = self.ledger.get(team.slug, m.id)
+                if stale is not None and repo is not None:
+                    # Judged, then the deadline moved into the future (an extension granted
+                    # later): the judgment no longer holds until the new deadline passes.
+                    self._withdraw(ctx, m, stale)
                 cells.append(cell)
                 continue
             if repo is None:
@@ -213,6 +219,23 @@ class OrgCheck:
                 entry.late_by_seconds = int((p.timestamp - due).total_seconds())
                 self.log(f"{ctx.team.slug} {m.id}: fixed late by {p.after[:7]}")
                 return
+
+    def _withdraw(self, ctx: _TeamCtx, m: Milestone, entry: Entry) -> None:
+        if self.dry_run:
+            return
+        due_text = format_deadline(self.course.due_for(ctx.team, m), self.tz)
+        if entry.issue and entry.issue_state != "closed" and self.issues_on:
+            full = ctx.repo.full_name
+            issue = self._issues(ctx).get(m.id)
+            if issue is not None and issue.state == "open":
+                mark = issue_text.extended_marker(m.id, due_text)
+                if not any(mark in c for c in self.gh.comments(full, issue.number)):
+                    self.gh.comment(full, issue.number,
+                                    issue_text.extended_comment(m, due_text), marker=mark)
+                self.gh.edit_issue(full, issue.number, state="closed",
+                                   state_reason="not_planned")
+        self.ledger.drop(ctx.team.slug, m.id)
+        self.log(f"{ctx.team.slug} {m.id}: deadline moved to {due_text}; judgment withdrawn")
 
     # -- issues -----------------------------------------------------------------------------
     def _ours(self, full: str) -> dict[str, Issue]:
