@@ -144,3 +144,51 @@ def test_chart_marks_push_times_and_clips_far_ones_to_the_edge():
     cell = next(x for x in data["cells"] if x["team"] == "good" and x["milestone"] == "proposal")
     assert cell["offset_hours"] == -3.0
     assert chart(build_status(gh, course(), {}, DUE - timedelta(days=1))) is None
+
+
+def test_a_judgment_against_an_earlier_deadline_is_stale_after_an_extension():
+    """Judged missing at the original deadline, then the team got an extension: the check judges
+    again against the new deadline, so the old judgment must not show."""
+    from classroom_ops.model import Extension
+
+    c = course(extensions=(Extension("evil", "proposal", DUE + timedelta(days=3)),))
+    stale = entry(status="missing", issue=4, issue_state="open", findings=[
+        {"path": "proposal.md", "rule": "exists", "message": "proposal.md is missing",
+         "line": None}])
+    assert stale.deadline != c.deadline_for(c.teams[0], c.milestones[0]).isoformat()
+    gh = FakeGitHub()
+    gh.files["proposal.md"] = b"three words here"
+    # the new deadline is ahead: an extension, with what is in place now
+    st = build_status(gh, c, {("evil", "proposal"): stale}, DUE + timedelta(days=1))
+    cell = st.cells[0]
+    assert (cell.state, cell.label, cell.extended) == ("extension", "extension: 1/1 ready", True)
+    assert cell.issue is None and cell.issue_url == "" and cell.findings == []
+    assert cell.commit == "c" * 40  # the branch head, not the commit judged at the old deadline
+    # the new deadline has passed too, and no check has judged against it yet
+    st = build_status(gh, c, {("evil", "proposal"): stale}, DUE + timedelta(days=4))
+    cell = st.cells[0]
+    assert (cell.state, cell.label) == ("not_checked", "not checked yet")
+    assert "classroom-ops check" in cell.note
+    # a judgment against the current deadline still counts
+    fresh = replace(stale, deadline=(DUE + timedelta(days=3)).isoformat())
+    st = build_status(gh, c, {("evil", "proposal"): fresh}, DUE + timedelta(days=4))
+    assert (st.cells[0].state, st.cells[0].issue) == ("missing", 4)
+
+
+
+def test_merging_ledgers_prefers_the_judgment_against_the_current_deadline(tmp_path):
+    """A stale late judgment (old deadline) must not hide a fresh missing one from another
+    ledger, though late went further than missing."""
+    from classroom_ops.model import Extension
+
+    new = DUE + timedelta(days=3)
+    c = course(extensions=(Extension("evil", "proposal", new),))
+    stale = entry(status="late", late_commit="f" * 40, late_by_seconds=7200,
+                  late_pushed_at=(DUE + timedelta(hours=2)).isoformat())
+    fresh = entry(status="missing", deadline=new.isoformat(), judged_at=new.isoformat())
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(json.dumps({"org": "o", "teams": {"evil": {"proposal": vars(stale)}}}))
+    b.write_text(json.dumps({"org": "o", "teams": {"evil": {"proposal": vars(fresh)}}}))
+    for order in ([a, b], [b, a]):
+        merged, _ = load_entries(order, c, required=True)
+        assert merged[("evil", "proposal")] == fresh

@@ -114,7 +114,8 @@ def load_entries(paths: list[Path], course: Course, *, required: bool
 
     A ledger that does not exist is an error when `required` (it was named on the command line);
     a ledger for another organization is always one. Two ledgers that judged the same cell
-    differently keep the one that went further (late over missing, else the later look).
+    differently keep the one judged against the team's current deadline, then the one that went
+    further (late over missing, else the later look).
     """
     merged: dict[tuple[str, str], Entry] = {}
     warnings: list[str] = []
@@ -135,10 +136,23 @@ def load_entries(paths: list[Path], course: Course, *, required: bool
                 if old is not None and old != entry:
                     warnings.append(f"{slug} {mid}: the ledgers disagree; showing the judgment "
                                     "checked last")
-                    if _progress(entry) < _progress(old):
+                    if _rank(course, slug, mid, entry) < _rank(course, slug, mid, old):
                         continue
                 merged[(slug, mid)] = entry
     return merged, warnings
+
+
+def _current(course: Course, slug: str, mid: str, e: Entry) -> bool:
+    """Whether `e` was judged against the team's deadline as the course sets it now."""
+    try:
+        return e.deadline == course.deadline_for(course.team(slug), course.milestone(mid)
+                                                 ).isoformat()
+    except KeyError:  # a team or milestone no longer in the course: not shown anyway
+        return False
+
+
+def _rank(course: Course, slug: str, mid: str, e: Entry) -> tuple[bool, int, datetime]:
+    return (_current(course, slug, mid, e), *_progress(e))
 
 
 def _progress(e: Entry) -> tuple[int, datetime]:
@@ -211,6 +225,11 @@ def _judged_or_open(course: Course, team: Team, m: Milestone, entry: Entry | Non
     extended = due != m.due
     cell = StatusCell(team.slug, m.id, "pending", "pending", due, deadline, extended)
     base = repo.html_url if repo else ""
+    stale = entry is not None and entry.deadline != deadline.isoformat()
+    if stale:
+        # Judged against another deadline (an extension granted, or the grace changed, since):
+        # the check judges again against this one, so the old judgment no longer counts.
+        entry = None
     if entry is not None:
         cell.state = entry.status if entry.status in STATES else "error"
         cell.findings = list(entry.findings)
@@ -234,6 +253,10 @@ def _judged_or_open(course: Course, team: Team, m: Milestone, entry: Entry | Non
         cell.state, cell.label = "not_checked", LABELS["not_checked"]
         cell.note = ("the deadline has passed but no ledger records a check: run "
                      "`classroom-ops check`")
+        if stale:
+            cell.note = ("the ledger's judgment was against another deadline (an extension or "
+                         "a grace changed since), and no check has judged against this one: run "
+                         "`classroom-ops check`")
         return cell
     if extended and m.due + course.grace <= now:
         cell.state = "extension"
