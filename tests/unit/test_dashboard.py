@@ -192,3 +192,16 @@ def test_merging_ledgers_prefers_the_judgment_against_the_current_deadline(tmp_p
     for order in ([a, b], [b, a]):
         merged, _ = load_entries(order, c, required=True)
         assert merged[("evil", "proposal")] == fresh
+
+def test_a_repository_missing_after_the_deadline_is_an_error_not_unchecked():
+    gh = FakeGitHub(repos=("final-good",))
+    st = build_status(gh, course(), {}, DUE + timedelta(days=1))
+    evil = st.teams[0].cells
+    assert evil[0].state == "error"
+    assert evil[0].note == "repository not found; run classroom-ops provision"
+    assert "check" not in evil[0].note
+    assert evil[1].state == "pending" and evil[1].label == "pending: no repository"
+    # a judgment in the ledger still counts, and the team that has a repository is unaffected
+    st = build_status(gh, course(), {("evil", "proposal"): entry()}, DUE + timedelta(days=1))
+    assert st.teams[0].cells[0].state == "on_time"
+    assert st.teams[1].cells[0].state == "not_checked"

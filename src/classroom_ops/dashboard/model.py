@@ -249,6 +249,10 @@ def _judged_or_open(course: Course, team: Team, m: Milestone, entry: Entry | Non
         if entry.status not in STATES:
             cell.note = f"the ledger says {entry.status!r}"
         return cell
+    if deadline <= now and repo is None:
+        cell.state, cell.label = "error", f"{LABELS['error']}: no repository"
+        cell.note = "repository not found; run classroom-ops provision"
+        return cell
     if deadline <= now:
         cell.state, cell.label = "not_checked", LABELS["not_checked"]
         cell.note = ("the deadline has passed but no ledger records a check: run "
