@@ -3,17 +3,19 @@ inert Markdown, size limits, publish targets."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 import pytest
 
 from classroom_ops.archive.fetch import MB, Limits
-from classroom_ops.archive.gallery import Card, markdown_page
+from classroom_ops.archive.gallery import Card, build, markdown_page
 from classroom_ops.archive.layout import (
     Archive,
     UnsafePath,
     safe_join,
     safe_rel,
+    walk_files,
     write_file,
     zip_bytes,
 )
@@ -44,6 +46,9 @@ def test_a_valid_project_file():
      "project.yml: title is longer than 200 characters"),
     (b"title: t\n" + b"#" * (70 * 1024), "project.yml is larger than 64 KiB"),
     (b"a: &a [1]\nb: *a\ntitle: t\narea: Quantization\nabstract: x\n", "unknown keys: a, b"),
+    (b"title: " + b"[" * 5000 + b"]" * 5000 + b"\n", "project.yml is too deeply nested"),
+    (b"title: " + b"{a: " * 3000 + b"1" + b"}" * 3000 + b"\n", "project.yml is too deeply nested"),
+    (b"title: 2026-13-45 10:00:00\n", "project.yml has a value that cannot be read"),
 ])
 def test_bad_project_files_are_reported(raw, problem):
     info = parse_project(raw, AREAS)
@@ -57,7 +62,9 @@ def test_names_are_never_shared_without_the_report_and_controls_are_removed():
 
 
 @pytest.mark.parametrize("path", ["../x", "a/../../x", "/etc/passwd", "C:/x", "a\\..\\x", "",
-                                  "a//b", "./a", "a/\x00", "x" * 300])
+                                  "a//b", "./a", "a/\x00", "x" * 300, "a\n0000  b.txt",
+                                  "a\rb", "a\tb", "a\x7fb", "a\x85b", "a\u202eb", "a\u200bb",
+                                  "a\ue000b", "a\ud800b"])
 def test_unsafe_paths_are_refused(path):
     with pytest.raises(UnsafePath):
         safe_rel(path)
@@ -78,6 +85,51 @@ def test_no_write_through_a_symlink(tmp_path):
     with pytest.raises(FileExistsError):  # a duplicate path in one collection
         write_file(base, "a/b/c.txt", b"again")
     assert (base / "a" / "b" / "c.txt").read_bytes() == b"ok"
+
+
+def test_only_the_archives_own_staging_names_are_skipped(tmp_path):
+    for rel in (".tmp-fall-2026.x/a", ".old-gallery.y/b", ".MANIFEST.sha256.z.tmp",
+                "fall-2026/t/.tmp-run/log.txt", "fall-2026/t/.old-x/b.txt",
+                "fall-2026/t/.notes.tmp", "fall-2026/index.json"):
+        write_file(tmp_path, rel, b"x")
+    assert [r for r, _ in walk_files(tmp_path)] == [
+        "fall-2026/index.json", "fall-2026/t/.notes.tmp", "fall-2026/t/.old-x/b.txt",
+        "fall-2026/t/.tmp-run/log.txt"]
+
+
+def test_the_public_gallery_hides_team_folders_without_share_names():
+    team = {"listed": True, "share_report": True, "title": "T", "area": "Quantization",
+            "abstract": "A", "team": "Sparse Squad", "members": ["alice"],
+            "report": "report/sparse-squad-final.pdf"}
+    idx = {"term": "fall-2026", "start": "2026-08-31", "teams": [
+        {**team, "slug": "sparse-squad", "share_names": False},
+        {**team, "slug": "kv-cachers", "share_names": True, "report": "report/final.pdf",
+         "team": "KV Cachers", "members": ["gina"]}]}
+    opaque = hashlib.sha256(b"fall-2026/sparse-squad").hexdigest()[:12]
+    files = build([idx], True, ["Quantization"], lambda rel: rel.encode())
+    assert sorted(files) == [f"files/fall-2026/{opaque}/report.pdf",
+                             "files/fall-2026/kv-cachers/final.pdf", "index.html",
+                             "past-projects.md"]
+    assert files[f"files/fall-2026/{opaque}/report.pdf"] == (
+        b"fall-2026/sparse-squad/report/sparse-squad-final.pdf")
+    for page in ("index.html", "past-projects.md"):
+        assert b"sparse" not in files[page].lower()
+    internal = build([idx], False, ["Quantization"], lambda rel: rel.encode())
+    assert "files/fall-2026/sparse-squad/sparse-squad-final.pdf" in internal
+
+
+def test_a_report_that_cannot_be_read_is_left_out_of_the_gallery():
+    team = {"listed": True, "share_report": True, "share_names": True, "title": "T",
+            "area": "Quantization", "abstract": "A", "team": "Gone", "members": [],
+            "report": "report/final.pdf", "slug": "gone"}
+    idx = {"term": "fall-2026", "start": "2026-08-31", "teams": [team]}
+
+    def read(rel):
+        raise FileNotFoundError(rel)
+
+    files = build([idx], False, ["Quantization"], read)
+    assert sorted(files) == ["index.html", "past-projects.md"]
+    assert b"Gone" not in files["index.html"]
 
 
 def test_the_zip_is_reproducible(tmp_path):

@@ -307,6 +307,25 @@ class GitHub:
                                 what=f"comments on issue #{number} of {full_name}")
         return [d.get("body") or "" for d in items]
 
+    # -- archive --
+    def get_ref_object(self, full_name: str, ref: str) -> tuple[str, str] | None:
+        """(object type, SHA) a ref points at (`tag` for an annotated tag), or None if the ref
+        does not exist."""
+        try:
+            _, d = self.t.call("GET", f"/repos/{full_name}/git/ref/{quote(ref)}",
+                               what=f"{full_name} {ref}")
+        except NotFound:
+            return None
+        if isinstance(d, list):  # GitHub answers a prefix match with a list
+            return None
+        return d["object"].get("type") or "commit", d["object"]["sha"]
+
+    def tag_target(self, full_name: str, sha: str) -> tuple[str, str]:
+        """(object type, SHA) an annotated tag object points at."""
+        _, d = self.t.call("GET", f"/repos/{full_name}/git/tags/{sha}",
+                           what=f"{full_name} tag {sha[:7]}")
+        return d["object"]["type"], d["object"]["sha"]
+
 
 _ROLE_NAMES = {"write": "push", "read": "pull"}
 

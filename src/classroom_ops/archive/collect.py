@@ -19,6 +19,7 @@ from ..adapter import GitHub
 from ..checks.issue_text import human_delta
 from ..checks.ledger import Ledger
 from ..model import Course, Milestone
+from ..rules.text import plain
 from . import gallery
 from .fetch import Limits, TeamRecord, fetch_team
 from .layout import (
@@ -99,14 +100,18 @@ def collect_term(gh: GitHub, course: Course, milestone: Milestone, ledger: Ledge
                     records.append(_old_record(old))
                     out.kept.append(team.slug)
                 continue
-            data = project_record(course, milestone, rec)
             folder = staged / team.slug
             folder.mkdir()
             for path, blob in sorted(rec.files.items()):
                 try:
                     write_file(folder, path, blob)
-                except (UnsafePath, FileExistsError) as e:
-                    data["problems"].append(f"{path[:120]}: {e}; not collected")
+                except (UnsafePath, OSError) as e:  # a duplicate, a name too long, ...
+                    why = plain(e.strerror if isinstance(e, OSError) and e.strerror else str(e),
+                                200)
+                    rec.problems.append(f"{plain(path, 120)}: cannot be written ({why}); "
+                                        "not collected")
+                    del rec.files[path]
+            data = project_record(course, milestone, rec)  # after the writes: only what is there
             write_file(folder, PROJECT, dump_json(data).encode())
             records.append(data)
         index = {"course": course.name, "term": term, "start": course.start.isoformat(),

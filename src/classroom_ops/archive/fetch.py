@@ -1,9 +1,9 @@
 """The GitHub side of `collect`: which commit counts for a team, and only the blobs kept.
 
 The commit that counts is the ledger's (its late commit when the work was late), else the
-`submission/<milestone>` tag, else the team never submitted. Files are read with one recursive
-tree listing and one blob request per kept file; sizes are checked on the listing before any
-download, and again after it.
+`submission/<milestone>` tag (an annotated tag is peeled to its commit), else the team never
+submitted. Files are read with one recursive tree listing and one blob request per kept file;
+sizes are checked on the listing before any download, and again after it.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def find_snapshot(gh: GitHub, course: Course, team: Team, milestone: Milestone, 
         if entry.commit:
             return Snapshot(entry.commit, entry.status, entry.pushed_at, None, "ledger")
         return None
-    sha = gh.get_ref(repo.full_name, f"tags/submission/{milestone.id}")
+    sha = submission_commit(gh, repo.full_name, f"tags/submission/{milestone.id}")
     if not sha:
         return None
     pushes = gh.pushes(repo.full_name, f"refs/heads/{repo.default_branch}")
@@ -88,6 +88,29 @@ def find_snapshot(gh: GitHub, course: Course, team: Team, milestone: Milestone, 
     late = when > course.deadline_for(team, milestone)
     late_by = int((when - course.due_for(team, milestone)).total_seconds()) if late else None
     return Snapshot(sha, "late" if late else "on_time", _iso(when), late_by, "tag")
+
+
+class NotACommit(Exception):
+    pass
+
+
+MAX_TAG_DEPTH = 5
+
+
+def submission_commit(gh: GitHub, full_name: str, ref: str) -> str | None:
+    """The commit `ref` names: an annotated tag (a tag object) is peeled to its commit."""
+    found = gh.get_ref_object(full_name, ref)
+    if found is None:
+        return None
+    kind, sha = found
+    for _ in range(MAX_TAG_DEPTH):
+        if kind != "tag":
+            break
+        kind, sha = gh.tag_target(full_name, sha)
+    if kind != "commit":
+        raise NotACommit(f"{ref.removeprefix('tags/')} points at a {plain(kind, 20)}, "
+                         "not a commit; nothing collected")
+    return sha
 
 
 def _iso(t: datetime) -> str:
@@ -137,6 +160,9 @@ def fetch_team(gh: GitHub, course: Course, team: Team, milestone: Milestone, rep
         rec.project = parse_project(raw, course.areas)
         if raw is not None and len(raw) <= PROJECT_MAX:
             rec.files["project.yml"] = raw
+    except NotACommit as e:
+        rec.snapshot = None
+        rec.problems.append(str(e))
     except GitHubError as e:
         rec.error = plain(str(e), 300)
     return rec

@@ -8,8 +8,9 @@
 - `files/<term>/<team>/<report>.pdf`: the reports the two pages link to by relative path.
 
 With `public`, only projects whose team set `share_report: true`, and member names only with
-`share_names: true`. A project is listed only when its project.yml is valid and its PDF was
-collected.
+`share_names: true`; without `share_names`, the team's folder (its slug is its name) becomes
+`files/<term>/<sha256(term/slug)[:12]>/report.pdf`. A project is listed only when its
+project.yml is valid and its PDF was collected (and is still in the archive).
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ class Card:
     href: str  # relative, percent-encoded
     pdf_source: str  # archive-relative path of the collected PDF
     order: tuple
+    dest: str = ""  # gallery-relative path of the PDF's copy (not percent-encoded)
 
 
 def _csp_hash(text: str) -> str:
@@ -96,15 +98,25 @@ def cards(indexes: list[dict], public: bool) -> list[Card]:
                 continue
             show_names = not public or r.get("share_names")
             pdf = r["report"]
-            name = PurePosixPath(pdf).name
-            href = "/".join(quote(x, safe="") for x in ("files", term, r["slug"], name))
+            if show_names:
+                folder, name = r["slug"], PurePosixPath(pdf).name
+            else:  # the slug is the team's name, and students name their files
+                folder, name = opaque_folder(term, r["slug"]), "report.pdf"
+            dest = "/".join(("files", term, folder, name))
             out.append(Card(
                 title=r["title"], area=r["area"], term=term, abstract=r["abstract"],
                 team=r["team"] if show_names else "",
-                members=list(r["members"]) if show_names else [], href=href,
+                members=list(r["members"]) if show_names else [],
+                href="/".join(quote(x, safe="") for x in dest.split("/")),
                 pdf_source=f"{term}/{r['slug']}/{pdf}",
-                order=(idx.get("start") or "", r["title"].casefold(), r["slug"])))
+                order=(idx.get("start") or "", r["title"].casefold(), r["slug"]), dest=dest))
     return out
+
+
+def opaque_folder(term: str, slug: str) -> str:
+    """A folder name for a team whose names are not shown: stable from run to run, and not
+    the team's name."""
+    return hashlib.sha256(f"{term}/{slug}".encode()).hexdigest()[:12]
 
 
 def grouped(items: list[Card], area_order: list[str]) -> list[tuple[str, list[tuple[str, list]]]]:
@@ -169,10 +181,12 @@ def build(indexes: list[dict], public: bool, area_order: list[str],
           read) -> dict[str, bytes]:
     """Every file of the gallery folder: relative path -> bytes. `read(archive_rel)` gives a
     collected file's bytes."""
-    items = cards(indexes, public)
-    out = {"past-projects.md": markdown_page(items, area_order).encode(),
-           "index.html": html_page(items, area_order).encode()}
-    for c in items:
-        out["/".join(("files", c.term, c.pdf_source.split("/")[1],
-                      PurePosixPath(c.pdf_source).name))] = read(c.pdf_source)
-    return out
+    items, pdfs = [], {}
+    for c in cards(indexes, public):
+        try:
+            pdfs[c.dest] = read(c.pdf_source)
+        except (OSError, ValueError):  # gone from the archive (or unsafe): not listed
+            continue
+        items.append(c)
+    return {"past-projects.md": markdown_page(items, area_order).encode(),
+            "index.html": html_page(items, area_order).encode(), **pdfs}

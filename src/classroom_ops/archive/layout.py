@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import tempfile
+import unicodedata
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -32,7 +33,7 @@ INDEX = "index.json"
 PROJECT = "project.json"
 TERM_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_RESERVED = {MANIFEST, GALLERY_DIR}
+RESERVED = frozenset({MANIFEST, GALLERY_DIR})  # names a term cannot have
 
 
 class UnsafePath(ValueError):
@@ -43,6 +44,10 @@ def safe_rel(path: str) -> PurePosixPath:
     """`path` as a relative path that stays below the folder it is joined to, or UnsafePath."""
     if not isinstance(path, str) or not path or "\x00" in path or "\\" in path:
         raise UnsafePath(f"unsafe path {path!r}")
+    if any(unicodedata.category(c).startswith("C") for c in path):
+        # control, format (bidi), surrogate, private-use or unassigned characters: a newline
+        # would split a MANIFEST.sha256 line, the others make names that read differently
+        raise UnsafePath(f"path {path[:80]!r} has a control or invisible character")
     p = PurePosixPath(path)
     if p.is_absolute() or re.match(r"^[A-Za-z]:", path):
         raise UnsafePath(f"absolute path {path!r}")
@@ -78,7 +83,11 @@ def write_file(base: Path, rel: str, data: bytes) -> Path:
         d.mkdir(exist_ok=True)
     target = safe_join(base, rel)
     with open(target, "xb") as f:  # a fresh folder: an existing file means a duplicate path
-        f.write(data)
+        try:
+            f.write(data)
+        except BaseException:
+            target.unlink(missing_ok=True)  # no partial file (a full disk, say)
+            raise
     return target
 
 
@@ -87,7 +96,7 @@ def dump_json(data) -> str:
 
 
 def check_term(term: str) -> str:
-    if not TERM_RE.match(term) or term in _RESERVED:
+    if not TERM_RE.match(term) or term in RESERVED:
         raise UnsafePath(f"term {term!r} cannot name an archive folder")
     return term
 
@@ -135,7 +144,7 @@ class Archive:
         """Every collected term: a folder with an index.json."""
         return sorted(p.name for p in self.root.iterdir()
                       if p.is_dir() and not p.is_symlink() and TERM_RE.match(p.name)
-                      and p.name not in _RESERVED and (p / INDEX).is_file())
+                      and p.name not in RESERVED and (p / INDEX).is_file())
 
     def index(self, term: str) -> dict:
         return json.loads((self.root / check_term(term) / INDEX).read_text(encoding="utf-8"))
@@ -160,15 +169,19 @@ class Archive:
 
 
 def walk_files(root: Path) -> list[tuple[str, Path]]:
-    """(posix relative path, path) of every regular file, sorted; hidden temp folders and
-    symbolic links are skipped."""
+    """(posix relative path, path) of every regular file, sorted; symbolic links are skipped,
+    and so are the archive's own staging names (`.tmp-*` and `.old-*` folders, `.*.tmp` files
+    of write_atomic) directly in `root` only: below it they are students' files."""
     out = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".tmp-", ".old-"))
+        top = Path(dirpath) == Path(root)
+        dirnames[:] = sorted(d for d in dirnames
+                             if not (top and d.startswith((".tmp-", ".old-")))
                              and not os.path.islink(os.path.join(dirpath, d)))
         for name in filenames:
             p = Path(dirpath) / name
-            if p.is_symlink() or not p.is_file() or name.startswith(".") and name.endswith(".tmp"):
+            if p.is_symlink() or not p.is_file() or (
+                    top and name.startswith(".") and name.endswith(".tmp")):
                 continue
             out.append((p.relative_to(root).as_posix(), p))
     return sorted(out)

@@ -1,6 +1,7 @@
 """A team's `project.yml`: what the gallery shows and whether it may show it.
 
-Students write this file, so it is untrusted: a size cap before parsing, `yaml.safe_load`, exact
+Students write this file, so it is untrusted: a size cap before parsing, `yaml.safe_load` (a
+file nested too deeply for the parser is a problem, not a crash), exact
 types (a title must be text, consent must be a real boolean), lengths bounded, control and
 bidirectional characters removed. Every problem is a sentence for the instructors' list.
 """
@@ -47,6 +48,12 @@ def parse_project(data: bytes | None, areas: tuple[str, ...]) -> ProjectInfo:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         info.problems.append(f"project.yml is not valid YAML{where}")
+        return info
+    except RecursionError:  # `[[[[...]]]]` thousands deep: the parser recurses per level
+        info.problems.append("project.yml is too deeply nested")
+        return info
+    except ValueError as e:  # a value PyYAML cannot build (a timestamp out of range, ...)
+        info.problems.append(f"project.yml has a value that cannot be read: {plain(str(e), 120)}")
         return info
     if not isinstance(doc, dict):
         info.problems.append("project.yml must be a mapping of keys (title, area, abstract, ...)")

@@ -9,7 +9,7 @@ import click
 
 from ..archive.collect import collect_term, rebuild_outputs
 from ..archive.fetch import Limits, TeamRecord
-from ..archive.layout import GALLERY_DIR, UnsafePath, walk_files
+from ..archive.layout import GALLERY_DIR, RESERVED, UnsafePath, check_term, walk_files
 from ..archive.publish import parse_target, publish
 from ..checks.ledger import Ledger
 from ..config import load_course
@@ -43,7 +43,8 @@ def _describe(rec: TeamRecord) -> str:
               help=f"The instructors' record from `check` [default: {DEFAULT_LEDGER} if it "
                    "exists; else the submission tags].")
 @click.option("--dry-run", is_flag=True,
-              help="With --publish: say what would change on the site; commit nothing.")
+              help="Only with --publish: say what would change on the site; commit nothing "
+                   "(ARCHIVE_DIR is still written).")
 @click.option("--publish", "publish_to", metavar="OWNER/REPO[:PATH]",
               help="Commit the gallery into the course website's repository (needs --public; "
                    "PATH defaults to past-projects).")
@@ -54,6 +55,15 @@ def collect(ctx, milestone, output, public, ledger_path, dry_run, publish_to) ->
 
     settings = ctx.find_object(Settings)
     course = load_course(config_path(ctx))
+    if dry_run and not publish_to:
+        raise UsageError("--dry-run goes with --publish (it says what would change on the "
+                         "site); without --publish, collect writes only ARCHIVE_DIR")
+    try:
+        check_term(course.term)
+    except UnsafePath:
+        raise UsageError(f"course.term {course.term!r} cannot name an archive folder: "
+                         f"{', '.join(sorted(RESERVED))} are reserved in ARCHIVE_DIR; "
+                         "choose another term name") from None
     if publish_to:
         if not public:
             raise UsageError("--publish puts the gallery on a website: add --public, so that "
