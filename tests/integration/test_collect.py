@@ -289,7 +289,7 @@ def test_publish_to_the_course_site_and_archive_repos(term):
     res = collect(env, "--ledger", ledger, "--public", "--publish", "dls/course-site:_pages/past")
     assert "is already up to date" in res.out and env.writes() == []
 
-    # a file the gallery no longer has (say, a team that withdrew) is removed in one commit
+    # a file the gallery no longer has (a project instructors took out) is removed in one commit
     site.create_file("_pages/past/files/fall-2026/gone/final.pdf", "old", b"%PDF-old")
     site.create_file("about.md", "keep", b"# About\n")
     res = collect(env, "--ledger", ledger, "--public", "--publish", "dls/course-site:_pages/past")

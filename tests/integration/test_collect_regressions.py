@@ -161,3 +161,30 @@ def test_a_term_named_like_the_gallery_is_a_usage_error(fall):
     assert res.code == 2, res
     assert "gallery" in res.err and "reserved" in res.err
     assert not env.archive.exists()
+
+
+def test_instructors_take_a_past_terms_project_out_of_the_public_gallery(fall):
+    """What docs/archive.md tells instructors to do when a team of a past term withdraws."""
+    from support import ROOT
+
+    from .test_collect import SPRING
+
+    env = fall
+    two_teams(env, {"project.yml": project_yml("Sparse things", "Quantization")})
+    collect(env, "--ledger", ledger(env), "--public")
+    gallery = env.archive / "gallery"
+    assert "Sparse things" in (gallery / "index.html").read_text()
+    index = env.archive / "fall-2026" / "index.json"
+    idx = json.loads(index.read_text())
+    next(r for r in idx["teams"] if r["slug"] == "sparse-squad")["share_report"] = False
+    index.write_text(json.dumps(idx))
+    spring = env.dir / "spring.yml"
+    spring.write_text(SPRING.format(template=ROOT / "templates" / "repo"))
+    collect(env, "--public", config=spring)  # the next term's run rebuilds the gallery
+    for name in ("index.html", "past-projects.md"):
+        text = (gallery / name).read_text()
+        assert "Sparse things" not in text and "Paged KV" in text
+    assert not (gallery / "files" / "fall-2026" / "sparse-squad").exists()
+    # rerunning the fall term itself reads the same commit again: the edit is undone
+    collect(env, "--ledger", str(env.dir / "ledger.json"), "--public")
+    assert "Sparse things" in (gallery / "index.html").read_text()

@@ -2,8 +2,9 @@
 repository in one commit on its default branch, and only when something differs.
 
 What is there is compared by git blob ids computed locally (one tree listing, no downloads), so
-a rerun with nothing new writes nothing. Files under PATH that the gallery no longer has (a team
-that withdrew its consent) are removed in the same commit.
+a rerun with nothing new writes nothing. Files under PATH that the gallery no longer has (a
+project the instructors took out of a past term's index.json, a team removed from the course
+file: consent itself is read once, at the commit that counts) are removed in the same commit.
 """
 
 from __future__ import annotations
