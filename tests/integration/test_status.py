@@ -263,6 +263,18 @@ def test_deadline_passed_without_a_check_and_bad_ledgers(term):
     (env.dir / "broken.json").write_text("{not json")
     res = env.run("status", "--ledger", str(env.dir / "broken.json"))
     assert res.code == 2 and "not readable" in res.err
+    # a ledger edited by hand: refused where it is wrong, not an internal error
+    bad = json.loads((env.dir / "ledger-1.json").read_text())
+    slug, ms = next(iter(bad["teams"].items()))
+    mid = next(iter(ms))
+    ms[mid]["pushed_at"] = "last friday"
+    (env.dir / "bad.json").write_text(json.dumps(bad))
+    res = env.run("status", "--ledger", str(env.dir / "bad.json"))
+    assert res.code == 2, res
+    for part in ("bad.json", slug, mid, "pushed_at", "'last friday'",
+                 "restore it from the last artifact or commit"):
+        assert part in res.err, (part, res.err)
+    assert "internal error" not in res.err
 
 
 def test_under_actions_the_markdown_goes_to_the_job_summary(term, monkeypatch):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from ..errors import UsageError
@@ -16,6 +17,9 @@ from ..fileio import write_atomic
 from ..model import Finding
 
 VERSION = 1
+STATUSES = ("on_time", "late", "missing")
+REQUIRED_TIMES = ("deadline", "judged_at")
+OPTIONAL_TIMES = ("pushed_at", "late_pushed_at", "head_checked")
 
 
 @dataclass
@@ -64,6 +68,12 @@ class Ledger:
         except (OSError, ValueError, TypeError, AttributeError) as e:
             raise UsageError(f"{path}: the ledger is not readable ({e}); restore it from the "
                              "last artifact or commit, or move it away to start a new one") from None
+        for slug, ms in teams.items():
+            for mid, e in ms.items():
+                problem = _problem(e)
+                if problem:
+                    raise UsageError(f"{path}: team {slug}, milestone {mid}: {problem}; restore it "
+                                     "from the last artifact or commit")
         return cls(path, raw.get("course", ""), raw.get("term", ""), raw.get("org", ""), teams,
                    raw.get("events", []))
 
@@ -90,3 +100,21 @@ class Ledger:
         if self.path.exists() and self.path.read_text(encoding="utf-8") == text:
             return  # unchanged: keep the file (and its timestamp) as it is
         write_atomic(self.path, text)
+
+
+def _problem(e: Entry) -> str:
+    """What is wrong with an entry read from a file, or "" (every time an ISO time with an offset,
+    as `check` writes them; a known status)."""
+    if e.status not in STATUSES:
+        return f"status is {e.status!r}, not one of {', '.join(STATUSES)}"
+    for name in REQUIRED_TIMES + OPTIONAL_TIMES:
+        value = getattr(e, name)
+        if value is None and name in OPTIONAL_TIMES:
+            continue
+        try:
+            moment = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            return f"{name} is {value!r}, not an ISO time"
+        if moment.utcoffset() is None:
+            return f"{name} is {value!r}, a time without a UTC offset"
+    return ""
