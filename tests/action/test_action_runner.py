@@ -55,7 +55,9 @@ def test_every_input_reaches_the_scripts_through_env_only():
     assert ACTION["inputs"]["token"]["default"] == "${{ github.token }}"
     assert ACTION["inputs"]["api-url"]["default"] == "${{ github.api_url }}"
     assert ACTION["inputs"]["command"]["default"] == "check"
-    assert set(ACTION["outputs"]) == {"findings", "report", "summary"}
+    assert set(ACTION["outputs"]) == {"findings", "report", "summary", "dashboard"}
+    for name, spec in ACTION["outputs"].items():  # each from the step that runs the CLI
+        assert spec["value"] == f"${{{{ steps.run.outputs.{name} }}}}", name
 
 
 # -- mapping of inputs to flags -----------------------------------------------------------------
@@ -237,6 +239,42 @@ def test_org_wide_check_through_the_action_against_the_sandbox(tmp_path):
     assert "Project Proposal" in res.summary or "proposal" in res.summary
     assert ledger.is_file()
     assert res.errors(), res.log
+    assert tokens["prof-lee"] not in res.log.replace(f"::add-mask::{tokens['prof-lee']}", "")
+
+
+@pytest.mark.integration
+def test_status_through_the_action_sets_the_dashboard_output(tmp_path):
+    """The dashboard workflow: check, then status; every path status writes is an output."""
+    from datetime import datetime
+
+    from classroom_ops.commands.sandbox_cmd import seed_for
+    from classroom_ops.config import load_course
+
+    course_file = tmp_path / "workspace" / "classroom.yml"
+    course_file.parent.mkdir(parents=True)
+    course_file.write_text(COURSE.format(template=ROOT / "templates" / "repo"))
+    ledger = shlex.quote(str(tmp_path / "ledger.json"))
+    with Sandbox() as sb:
+        tokens = sb.seed(seed_for(load_course(course_file)))
+        sb.set_clock(datetime.fromisoformat("2026-09-01T12:00:00-04:00"))
+        runner = make_runner(tmp_path, token=tokens["prof-lee"], api_url=sb.api_url)
+        assert runner.run({"command": "provision", "args": "--yes"}).code == 0
+        sb.set_clock(datetime.fromisoformat("2026-10-10T12:00:00-04:00"))  # proposal is due
+        assert runner.run({"args": f"--ledger {ledger} --no-issues"}).code == 1
+        sb.clear_requests()
+        res = runner.run({"command": "status", "args": f"--ledger {ledger}"})
+        writes = [r for r in sb.requests() if r["method"] != "GET"]
+    assert res.code == 0, res.log
+    assert command_line(res.log)[:5] == ["status", "-c", "classroom.yml", "--api-url", sb.api_url]
+    dashboard = Path(res.outputs["dashboard"])
+    assert dashboard.name == "classroom-ops-status.html" and dashboard.parent == runner.temp
+    page = dashboard.read_text()
+    assert page.startswith("<!DOCTYPE html>")
+    assert "sparse-squad" in page and "kv-cachers" in page
+    report = json.loads(Path(res.outputs["report"]).read_text())
+    assert report["counts"]["missing"] == 2  # neither team pushed a proposal
+    assert Path(res.outputs["summary"]).read_text().strip() in res.summary
+    assert writes == []  # status only reads
     assert tokens["prof-lee"] not in res.log.replace(f"::add-mask::{tokens['prof-lee']}", "")
 
 
