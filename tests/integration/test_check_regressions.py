@@ -85,3 +85,19 @@ def test_an_extension_into_the_future_withdraws_the_judgment_and_its_issue(semes
     sb.clear_requests()
     check(env, "--milestone", "proposal", "--team", "kv-cachers")  # nothing more to do
     assert [r for r in sb.requests() if r["method"] != "GET"] == []
+
+
+def test_an_annotated_tag_on_the_right_commit_is_not_a_moved_tag(semester):
+    from .gitops import git
+
+    env, sb = semester, semester.sandbox
+    sb.set_clock(at("2026-10-08T20:00:00-04:00"))
+    good = push(env, "alice", "sparse-squad", {"proposal.md": proposal()})
+    dest = env.work / "dls__final-sparse-squad"
+    git("tag", "-a", "-m", "our proposal", "submission/proposal", good, cwd=dest)
+    git("push", "-q", "origin", "refs/tags/submission/proposal", cwd=dest)
+    sb.set_clock(at("2026-10-10T12:00:00-04:00"))
+    sb.clear_requests()
+    res = check(env, "--milestone", "proposal", "--team", "sparse-squad")
+    assert res.code == 0 and "was moved" not in res.out
+    assert [r for r in sb.requests() if r["method"] != "GET"] == []

@@ -258,11 +258,13 @@ class GitHub:
             return None
         return d["object"]["sha"]
 
-    def matching_refs(self, full_name: str, prefix: str) -> dict[str, str]:
-        """Every ref under `prefix` (`tags/submission/`): full ref name -> SHA, in one list."""
+    def matching_refs(self, full_name: str, prefix: str) -> dict[str, tuple[str, str]]:
+        """Every ref under `prefix` (`tags/submission/`), in one list: full ref name ->
+        (object type, SHA); the type is `tag` for an annotated tag."""
         items = self.t.paginate(f"/repos/{full_name}/git/matching-refs/{quote(prefix)}",
                                 what=f"{full_name} {prefix}*")
-        return {d["ref"]: d["object"]["sha"] for d in items}
+        return {d["ref"]: (d["object"].get("type") or "commit", d["object"]["sha"])
+                for d in items}
 
     def set_ref(self, full_name: str, ref: str, sha: str, *, exists: bool) -> None:
         if exists:

@@ -186,7 +186,11 @@ class OrgCheck:
         ref = f"tags/submission/{m.id}"
         if ctx.tags is None:  # one list per team covers every milestone's tag
             ctx.tags = self.gh.matching_refs(ctx.repo.full_name, "tags/submission/")
-        found = ctx.tags.get(f"refs/{ref}")
+        kind, found = ctx.tags.get(f"refs/{ref}", ("", None))
+        if kind == "tag" and found:  # a student's annotated tag: judge where it points
+            kind, target = self.gh.tag_target(ctx.repo.full_name, found)
+            if target == entry.commit:
+                return
         if found == entry.commit:
             return
         if found is not None:
@@ -198,7 +202,7 @@ class OrgCheck:
         if self.dry_run:
             return
         self.gh.set_ref(ctx.repo.full_name, ref, entry.commit, exists=found is not None)
-        ctx.tags[f"refs/{ref}"] = entry.commit
+        ctx.tags[f"refs/{ref}"] = ("commit", entry.commit)
 
     def _late_work(self, ctx: _TeamCtx, m: Milestone, deadline: datetime, entry: Entry) -> None:
         pushes = self._pushes(ctx)
@@ -306,4 +310,4 @@ class _TeamCtx:
         self.pushes: list[Push] | None = None
         self.trees: dict[str, list[TreeEntry]] = {}
         self.issues: dict[str, Issue] | None = None
-        self.tags: dict[str, str] | None = None
+        self.tags: dict[str, tuple[str, str]] | None = None
