@@ -249,14 +249,8 @@ class GitHub:
 
     def get_ref(self, full_name: str, ref: str) -> str | None:
         """The SHA a ref (`tags/x`, `heads/main`) points at, or None if it does not exist."""
-        try:
-            _, d = self.t.call("GET", f"/repos/{full_name}/git/ref/{quote(ref)}",
-                               what=f"{full_name} {ref}")
-        except NotFound:
-            return None
-        if isinstance(d, list):  # GitHub answers a prefix match with a list
-            return None
-        return d["object"]["sha"]
+        found = self.get_ref_object(full_name, ref)
+        return found[1] if found else None
 
     def matching_refs(self, full_name: str, prefix: str) -> dict[str, tuple[str, str]]:
         """Every ref under `prefix` (`tags/submission/`), in one list: full ref name ->
