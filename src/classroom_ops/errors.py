@@ -56,8 +56,8 @@ class ConfigError(ClassroomOpsError):
     def lines(self) -> list[str]:
         n = sum(1 for p in self.problems if p.severity == "error")
         return [str(p) for p in self.problems] + [
-            f"{n} error{'s' if n != 1 else ''} in the course file; fix them and run "
-            "`classroom-ops validate` again."
+            f"{n} error{'s' if n != 1 else ''} in the course file; fix "
+            f"{'them' if n != 1 else 'it'} and run `classroom-ops validate` again."
         ]
 
 
