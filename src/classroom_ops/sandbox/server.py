@@ -27,6 +27,7 @@ from . import (  # noqa: E402,F401,I001
     routes_commits,
     routes_git,
     routes_issues,
+    routes_labels,
     routes_orgs,
     routes_repos,
     routes_teams,  # noqa: E402,F401
