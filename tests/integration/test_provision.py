@@ -195,3 +195,24 @@ def test_rerun_reads_one_request_per_team_when_tas_are_not_owners(sandbox, tmp_p
     assert res.code == 0 and "add staff member ta-kim" in res.out
     assert [(w["method"], w["path"]) for w in env.writes()] == [
         ("PUT", "/orgs/dls/teams/staff/memberships/ta-kim")]
+
+
+def test_with_a_github_app_installation_token(course_env):
+    env, sb = course_env, course_env.sandbox
+    env.tokens["app"] = sb.create_installation("dls")
+    res = env.run("provision", "--yes", as_user="app")
+    assert res.code == 0, res
+    team = env.gh().get_organization("dls").get_team_by_slug("dense-crew")
+    assert sorted(m.login for m in team.get_members()) == ["dave", "erin", "frank"]
+    # no creator to remove: one write fewer per team than with a user's token
+    writes = env.writes()
+    assert not [w for w in writes if w["method"] == "DELETE"]
+    assert len(writes) == 3 + 3 * 9  # staff team and its 2 members, then 9 per team
+    sb.clear_requests()
+    assert env.run("provision", "--yes", as_user="app").code == 0 and env.writes() == []
+    sb.set_clock(sb.now().replace(year=2026, month=10, day=11))
+    res = env.run("check", "--milestone", "proposal", "--ledger", str(env.dir / "l.json"),
+                  as_user="app")
+    assert res.code == 1 and "Traceback" not in res.err
+    [issue] = env.gh().get_repo("dls/final-dense-crew").get_issues()
+    assert issue.user.login == "classroom-ops-dls[bot]"

@@ -246,3 +246,15 @@ def test_creating_a_team_takes_only_pull_or_push(gh, uid):
         org.create_team(f"maintainers-{uid}", permission="maintain", privacy="closed")
     assert e.value.status == 422
     assert org.create_team(f"pushers-{uid}", permission="push", privacy="closed").slug
+
+
+def test_an_app_installation_token_has_no_user_and_joins_no_team(sandbox, uid):
+    from github import Auth, Github, GithubException
+
+    token = sandbox.create_installation(ORG)
+    app = Github(base_url=sandbox.api_url, auth=Auth.Token(token), retry=None)
+    with pytest.raises(GithubException) as e:
+        assert app.get_user().login is None
+    assert e.value.status == 403
+    team = app.get_organization(ORG).create_team(f"by-app-{uid}", privacy="closed")
+    assert list(team.get_members()) == []

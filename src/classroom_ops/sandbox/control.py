@@ -59,6 +59,9 @@ def dispatch(app: App, method: str, path: str, query: dict, data: dict) -> Respo
         from .service import create_user
         login = data["login"]
         return Response(201, {"login": login, "token": create_user(app, login)})
+    if route == ("POST", "/_sandbox/installations"):
+        from .service import create_installation
+        return Response(201, {"token": create_installation(app, data["org"])})
     if route == ("POST", "/_sandbox/orgs"):
         from .service import create_org
         org = create_org(app, data["login"], data.get("owners", []), data.get("members", []),

@@ -39,7 +39,10 @@ def membership(ctx: Ctx, org: dict, login: str) -> dict | None:
 
 @route("GET", "/user")
 def get_user(ctx: Ctx) -> Response:
-    return Response(200, shapes.private_user(ctx.base, ctx.need_user(), ctx.state))
+    me = ctx.need_user()
+    if me.get("app"):  # an installation token has no user behind it
+        raise ApiError(403, "Resource not accessible by integration")
+    return Response(200, shapes.private_user(ctx.base, me, ctx.state))
 
 
 @route("GET", "/users/{login}")

@@ -102,8 +102,9 @@ def create_team(ctx: Ctx, org: str) -> Response:
          "description": data.get("description"), "privacy": privacy,
          "permission": permission, "parent_id": parent, "members": {}, "repos": {},
          "created_at": now, "updated_at": now}
-    # On github.com whoever creates a team becomes its maintainer, org owners included.
-    if not me.get("site_admin"):
+    # On github.com whoever creates a team becomes its maintainer, org owners included; a GitHub
+    # App installation is no user and cannot be a team member.
+    if not me.get("site_admin") and not me.get("app"):
         t["members"][key(me["login"])] = {"role": "maintainer", "state": "active"}
     for login in data.get("maintainers") or []:
         if not ctx.state.user(login):

@@ -23,6 +23,21 @@ def create_user(app: App, login: str) -> str:
     return user["token"]
 
 
+def create_installation(app: App, org_login: str) -> str:
+    """A GitHub App installed on `org_login` with organization-wide administration: its token
+    acts as an owner, has no user (`GET /user` is refused) and never joins teams it creates."""
+    now = iso(app.clock.now())
+    bot = app.state.ensure_user(f"classroom-ops-{org_login}[bot]", now)
+    bot["app"] = True
+    bot["type"] = "Bot"
+    org = app.state.org(org_login)
+    if org is None:
+        raise ValueError(f"no organization {org_login}")
+    create_org(app, org_login, owners=[bot["login"]])
+    app.save()
+    return bot["token"]
+
+
 def create_org(app: App, login: str, owners: list[str] = (), members: list[str] = (),
                base_permission: str = "none") -> dict:
     now = iso(app.clock.now())
@@ -149,6 +164,9 @@ class Sandbox:
     # -- accounts ------------------------------------------------------------------------------
     def create_user(self, login: str) -> str:
         return create_user(self.app, login)
+
+    def create_installation(self, org: str) -> str:
+        return create_installation(self.app, org)
 
     def create_org(self, login: str, owners: list[str] = (), members: list[str] = (),
                    base_permission: str = "none") -> dict:
