@@ -89,6 +89,10 @@ def create(ctx: Ctx, org: str) -> Response:
         if key(user["login"]) in o["members"]:
             raise validation("OrganizationInvitation", "invitee_id", "unprocessable",
                              message="Invitee is already a part of this organization")
+        if invitations.pending_for(ctx.state, o["login"], user["login"]):
+            # The sandbox's wording; GitHub refuses a second pending invitation too.
+            raise validation("OrganizationInvitation", "invitee_id", "unprocessable",
+                             message="Invitee has already been invited")
     inv = invitations.invite(ctx.state, o, user["login"] if user else None, ctx.login,
                              ctx.now_iso(), role=role, team_ids=team_ids, email=email)
     answer = body(ctx, inv)
