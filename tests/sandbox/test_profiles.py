@@ -5,7 +5,7 @@ API, and from a seed file given to the sandbox process; both survive a restart."
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -16,7 +16,7 @@ from .test_process import start, stop
 
 pytestmark = pytest.mark.integration
 
-START = datetime(2026, 9, 7, 8, 30, tzinfo=timezone.utc)
+START = datetime(2026, 9, 7, 8, 30, tzinfo=UTC)
 SPEC = {"users": ["ta"], "orgs": [{"login": "course", "owners": ["prof"],
                                    "members": ["ta", "sam"], "invited": ["ivy", "ike"]}]}
 
