@@ -71,41 +71,41 @@ def _acme(sb: Sandbox) -> str:
     return token
 
 
-def test_content_creation_is_limited_to_80_a_minute_on_the_sandbox_clock():
-    with Sandbox() as sb:
-        token = _acme(sb)
-        for n in range(79):  # the repository was the first content-creating request
-            assert _issue(sb, token, n)[0] == 201
-        status, headers, body = _issue(sb, token, 80)
-        assert status == 403
-        assert body["message"].startswith("You have exceeded a secondary rate limit")
-        assert headers["retry-after"] == "60"
-        # reads and edits are not content creation
-        assert raw(sb, "GET", "/repos/acme/r/issues/1", token)[0] == 200
-        assert raw(sb, "PATCH", "/repos/acme/r/issues/1", token, {"state": "closed"})[0] == 200
-        sb.advance(timedelta(seconds=30))
-        assert _issue(sb, token, 81)[1]["retry-after"] == "30"
-        sb.advance(timedelta(seconds=30))
-        assert _issue(sb, token, 82)[0] == 201
-        # the limit is per account: another user is not held back
-        sb.create_org("other", owners=["someone"])
-        assert raw(sb, "POST", "/orgs/other/repos", sb.token("someone"), {"name": "x"})[0] == 201
+def test_content_creation_is_limited_to_80_a_minute_on_the_sandbox_clock(fresh):
+    sb = fresh()
+    token = _acme(sb)
+    for n in range(79):  # the repository was the first content-creating request
+        assert _issue(sb, token, n)[0] == 201
+    status, headers, body = _issue(sb, token, 80)
+    assert status == 403
+    assert body["message"].startswith("You have exceeded a secondary rate limit")
+    assert headers["retry-after"] == "60"
+    # reads and edits are not content creation
+    assert raw(sb, "GET", "/repos/acme/r/issues/1", token)[0] == 200
+    assert raw(sb, "PATCH", "/repos/acme/r/issues/1", token, {"state": "closed"})[0] == 200
+    sb.advance(timedelta(seconds=30))
+    assert _issue(sb, token, 81)[1]["retry-after"] == "30"
+    sb.advance(timedelta(seconds=30))
+    assert _issue(sb, token, 82)[0] == 201
+    # the limit is per account: another user is not held back
+    sb.create_org("other", owners=["someone"])
+    assert raw(sb, "POST", "/orgs/other/repos", sb.token("someone"), {"name": "x"})[0] == 201
 
 
-def test_content_creation_is_limited_to_500_an_hour():
-    with Sandbox() as sb:
-        token = _acme(sb)
-        for n in range(499):
-            sb.advance(timedelta(seconds=1))  # 60 a minute, under the per-minute limit
-            assert _issue(sb, token, n)[0] == 201, n
-        status, headers, _ = _issue(sb, token, 500)
-        assert status == 403 and int(headers["retry-after"]) == 3600 - 499
+def test_content_creation_is_limited_to_500_an_hour(fresh):
+    sb = fresh()
+    token = _acme(sb)
+    for n in range(499):
+        sb.advance(timedelta(seconds=1))  # 60 a minute, under the per-minute limit
+        assert _issue(sb, token, n)[0] == 201, n
+    status, headers, _ = _issue(sb, token, 500)
+    assert status == 403 and int(headers["retry-after"]) == 3600 - 499
 
 
-def test_the_content_limit_can_be_switched_off():
-    with Sandbox(content_limit=False) as sb:
-        token = _acme(sb)
-        assert all(_issue(sb, token, n)[0] == 201 for n in range(120))
+def test_the_content_limit_can_be_switched_off(fresh):
+    sb = fresh(content_limit=False)
+    token = _acme(sb)
+    assert all(_issue(sb, token, n)[0] == 201 for n in range(120))
 
 
 def test_the_api_also_answers_under_api_v3_as_on_enterprise_server(sandbox, gh, uid, tokens,

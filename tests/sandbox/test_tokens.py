@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import base64
 import json
-import tempfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from github import GithubException
 
-from classroom_ops.sandbox import Sandbox, permissions
+from classroom_ops.sandbox import permissions
 from classroom_ops.sandbox.routing import ROUTER
 
 from .conftest import ORG, PROF, client, make_team_repo, raw
@@ -34,41 +33,41 @@ def test_every_route_the_sandbox_serves_names_its_permission():
         permissions.check({"kind": "installation", "permissions": {}}, "GET", "/nowhere", False)
 
 
-def test_an_installation_token_is_new_at_each_mint_and_lasts_one_hour():
-    with Sandbox() as sb:
-        sb.set_clock(datetime(2026, 10, 1, 9, 0, tzinfo=UTC), frozen=True)
-        sb.create_org("acme", owners=["prof"])
-        first, second = sb.create_installation("acme"), sb.create_installation("acme")
-        assert first != second and first.startswith("ghs_")
-        assert raw(sb, "GET", "/orgs/acme/repos", first)[0] == 200
-        sb.advance(timedelta(minutes=59))
-        assert raw(sb, "GET", "/orgs/acme/repos", first)[0] == 200
-        sb.advance(timedelta(minutes=1))
-        status, _, body = raw(sb, "GET", "/orgs/acme/repos", first)
-        assert (status, json.loads(body)["message"]) == (401, "Bad credentials")
-        fresh = sb.create_installation("acme")  # what the next Actions job does
-        assert raw(sb, "GET", "/orgs/acme/repos", fresh)[0] == 200
-        # the control API mints them too and says when they expire
-        status, _, body = raw(sb, "POST", "/_sandbox/installations", sb.admin_token,
-                              {"org": "acme", "permissions": {"contents": "read"}})
-        assert status == 201 and json.loads(body)["expires_at"] == "2026-10-01T11:00:00Z"
-        status, _, body = raw(sb, "POST", "/_sandbox/installations", sb.admin_token,
-                              {"org": "acme", "permissions": {"contents": "admin"}})
-        assert status == 422 and "read or write" in json.loads(body)["message"]
+def test_an_installation_token_is_new_at_each_mint_and_lasts_one_hour(fresh):
+    sb = fresh()
+    sb.set_clock(datetime(2026, 10, 1, 9, 0, tzinfo=UTC), frozen=True)
+    sb.create_org("acme", owners=["prof"])
+    first, second = sb.create_installation("acme"), sb.create_installation("acme")
+    assert first != second and first.startswith("ghs_")
+    assert raw(sb, "GET", "/orgs/acme/repos", first)[0] == 200
+    sb.advance(timedelta(minutes=59))
+    assert raw(sb, "GET", "/orgs/acme/repos", first)[0] == 200
+    sb.advance(timedelta(minutes=1))
+    status, _, body = raw(sb, "GET", "/orgs/acme/repos", first)
+    assert (status, json.loads(body)["message"]) == (401, "Bad credentials")
+    minted = sb.create_installation("acme")  # what the next Actions job does
+    assert raw(sb, "GET", "/orgs/acme/repos", minted)[0] == 200
+    # the control API mints them too and says when they expire
+    status, _, body = raw(sb, "POST", "/_sandbox/installations", sb.admin_token,
+                          {"org": "acme", "permissions": {"contents": "read"}})
+    assert status == 201 and json.loads(body)["expires_at"] == "2026-10-01T11:00:00Z"
+    status, _, body = raw(sb, "POST", "/_sandbox/installations", sb.admin_token,
+                          {"org": "acme", "permissions": {"contents": "admin"}})
+    assert status == 422 and "read or write" in json.loads(body)["message"]
 
 
-def test_an_expired_installation_token_cannot_clone():
-    with Sandbox() as sb, tempfile.TemporaryDirectory() as tmp:
-        sb.set_clock(datetime(2026, 10, 1, 9, 0, tzinfo=UTC), frozen=True)
-        sb.create_org("acme", owners=["prof"])
-        client(sb, sb.token("prof")).get_organization("acme").create_repo(
-            "r", private=True, auto_init=True)
-        token = sb.create_installation("acme")
-        url = authed(f"{sb.git_url}/acme/r.git", token)
-        git("clone", "-q", url, f"{tmp}/a")
-        sb.advance(timedelta(hours=1))
-        proc = git("clone", "-q", url, f"{tmp}/b", check=False)
-        assert proc.returncode != 0 and "Invalid username or token" in proc.stderr
+def test_an_expired_installation_token_cannot_clone(fresh, tmp_path):
+    sb = fresh()
+    sb.set_clock(datetime(2026, 10, 1, 9, 0, tzinfo=UTC), frozen=True)
+    sb.create_org("acme", owners=["prof"])
+    client(sb, sb.token("prof")).get_organization("acme").create_repo(
+        "r", private=True, auto_init=True)
+    token = sb.create_installation("acme")
+    url = authed(f"{sb.git_url}/acme/r.git", token)
+    git("clone", "-q", url, str(tmp_path / "a"))
+    sb.advance(timedelta(hours=1))
+    proc = git("clone", "-q", url, str(tmp_path / "b"), check=False)
+    assert proc.returncode != 0 and "Invalid username or token" in proc.stderr
 
 
 def test_the_app_has_exactly_the_permissions_it_was_minted_with(sandbox, gh, uid):
