@@ -152,3 +152,14 @@ def test_a_teams_url_is_githubs_and_answers_with_its_sub_paths(sandbox, gh, uid,
     # an App token with members: read may read a team by its url, not change it
     app = client(sandbox, sandbox.create_installation(ORG, {"members": "read"}))
     assert app.get_organization(ORG).get_team_by_slug(team.slug).url == team.url
+
+
+def test_the_content_creating_list_names_routes_the_sandbox_serves():
+    from classroom_ops.sandbox import permissions, ratelimit
+    from classroom_ops.sandbox.routing import ROUTER
+
+    served = {(m, permissions.normalize(p)) for m, p in ROUTER.patterns}
+    # org invitations are the contract's (SANDBOX-CONTRACT.md), built on the sb-people branch
+    assert ratelimit.CONTENT_CREATING - served <= {("POST", "/orgs/{}/invitations")}
+    assert len(ratelimit.CONTENT_CREATING) == 15
+    assert all(m in ("POST", "PUT") for m, _ in ratelimit.CONTENT_CREATING)
