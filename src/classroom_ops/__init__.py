@@ -1,3 +1,5 @@
 """classroom-ops: team projects on plain GitHub."""
 
-__version__ = "0.1.0"
+from .published import VERSION as __version__
+
+__all__ = ["__version__"]
