@@ -90,9 +90,9 @@ def test_the_wheel_and_the_sdist_hold_the_starter_template_and_the_example_cours
         assert needed in names, needed
     meta = wheel.read(f"classroom_ops-{published.VERSION}.dist-info/METADATA").decode()
     assert f"Version: {published.VERSION}" in meta
-    # the sdist holds the sources the wheel was made from, one copy each
-    sdist = _one(dist, "*.tar.gz").name
-    assert sdist == f"classroom_ops-{published.VERSION}.tar.gz"
+    assert _one(dist, "*.tar.gz").name == f"classroom_ops-{published.VERSION}.tar.gz"
+    # one copy in the source tree: the package folder gets them only inside the build
+    assert not (ROOT / "src" / "classroom_ops" / "_data").exists()
 
 
 def test_from_an_empty_folder_install_demo_init_validate_and_rehearse(installed, tmp_path):
