@@ -7,7 +7,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "deep-learning-at-scale" / "classroom.yml"
 SHARED = ROOT.parent / "shared"
-COURSE_PAGE = SHARED / "course" / "final-project-page.md"
+# The course's page, final-project-page.md, as a copy in the repository: no test needs ../shared.
+COURSE_PAGE = ROOT / "tests" / "data" / "course-page.md"
 
 
 def settle_scaffold(course_dir: Path, org: str = "dls-fall-2026") -> None:

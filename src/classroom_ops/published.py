@@ -13,9 +13,11 @@ disagrees with these values: change them here, then run it to find every line to
 
 from __future__ import annotations
 
+from . import __version__
+
 DISTRIBUTION = "classroom-ops"
 REPOSITORY = "classroom-ops/classroom-ops"
-VERSION = "0.1.0"
+VERSION = __version__  # set in classroom_ops/__init__.py
 RELEASE_TAG = f"v{VERSION}"
 MAJOR_TAG = f"v{VERSION.split('.')[0]}"
 

@@ -67,7 +67,7 @@ def test_the_package_metadata_says_the_same():
     assert meta["project"]["name"] == published.DISTRIBUTION
     assert "version" in meta["project"]["dynamic"]
     assert meta["tool"]["setuptools"]["dynamic"]["version"] == {
-        "attr": "classroom_ops.published.VERSION"}
+        "attr": "classroom_ops.__version__"}
     assert classroom_ops.__version__ == published.VERSION
     assert published.RELEASE_TAG == f"v{published.VERSION}"
     assert published.RELEASE_TAG.startswith(published.MAJOR_TAG + ".")

@@ -125,11 +125,13 @@ def test_init_never_writes_into_a_folder_that_is_not_empty_without_force(tmp_pat
     course = tmp_path / "course"
     course.mkdir()
     (course / "classroom.yml").write_text("mine")
+    (course / "roster.csv").write_text("team,github_username\nÉquipe Été,alice-ng\n")
     res = run_cli("init", str(course))
     assert res.code == 2 and "is not empty; pass a new folder, or --force" in res.err
-    assert [p.name for p in course.iterdir()] == ["classroom.yml"]
+    assert sorted(p.name for p in course.iterdir()) == ["classroom.yml", "roster.csv"]
     assert (course / "classroom.yml").read_text() == "mine"
     assert run_cli("init", str(course), "--force").code == 0
+    assert "Équipe Été,alice-ng" in (course / "roster.csv").read_text()  # students kept
     assert (course / "classroom.yml").read_text().startswith("# classroom-ops course file")
     assert (course / "templates" / "repo" / ".github" / "workflows" / "deliverables.yml").is_file()
 

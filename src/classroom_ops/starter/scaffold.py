@@ -39,7 +39,8 @@ def scaffold(target: Path, plan=None, *, force: bool = False) -> list[str]:
                          "or -o FILE for the course file alone")
     if target.is_dir() and any(target.iterdir()) and not force:
         raise UsageError(f"{target} is not empty; pass a new folder, or --force to write the "
-                         "scaffold into it (files of the same names are replaced)")
+                         "scaffold into it (files of the same names are replaced, but not "
+                         "roster.csv)")
     course_name = plan.course_name if plan and plan.course_name else "The course"
     files = {
         "classroom.yml": render_starter(plan, roster="roster.csv"),
@@ -51,6 +52,8 @@ def scaffold(target: Path, plan=None, *, force: bool = False) -> list[str]:
     }
     for name in WORKFLOWS:
         files[f".github/workflows/{name}.yml"] = caller_workflow(name)
+    if (target / "roster.csv").is_file():
+        del files["roster.csv"]  # students' names: --force never replaces them with a header
     for rel, text in files.items():
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
