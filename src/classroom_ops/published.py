@@ -34,3 +34,9 @@ def action() -> str:
 
 def pip_requirement() -> str:
     return f"{DISTRIBUTION}=={VERSION}"
+
+
+def source_url(path: str = "") -> str:
+    """This release's files on GitHub (a folder or file of the repository, or its front page)."""
+    base = f"https://github.com/{REPOSITORY}"
+    return f"{base}/blob/{RELEASE_TAG}/{path}" if path else base

@@ -8,6 +8,8 @@ from importlib import resources
 
 import jinja2
 
+from .. import published
+
 
 def _yaml_str(value: str) -> str:
     # A JSON string is a valid YAML double-quoted scalar, so any text is safe here.
@@ -32,7 +34,8 @@ def _env() -> jinja2.Environment:
 
 def render_starter(plan=None, roster: str | None = None) -> str:
     """The course file; with `roster`, the teams come from that CSV instead of an inline list."""
-    return _env().get_template("classroom.yml.j2").render(plan=plan, roster=roster)
+    return _env().get_template("classroom.yml.j2").render(
+        plan=plan, roster=roster, docs=published.source_url("docs/course-file.md"))
 
 
 def render_readme(**values) -> str:

@@ -41,14 +41,14 @@ def scaffold(target: Path, plan=None, *, force: bool = False) -> list[str]:
         raise UsageError(f"{target} is not empty; pass a new folder, or --force to write the "
                          "scaffold into it (files of the same names are replaced, but not "
                          "roster.csv)")
-    course_name = plan.course_name if plan and plan.course_name else "The course"
+    course_name = plan.course_name if plan else None
     files = {
         "classroom.yml": render_starter(plan, roster="roster.csv"),
         "roster.csv": ROSTER_HEADER,
         "README.md": render_readme(
             course_name=course_name, version=published.VERSION,
             release_tag=published.RELEASE_TAG, requirement=published.pip_requirement(),
-            source_url=f"https://github.com/{published.REPOSITORY}"),
+            source_url=published.source_url()),
     }
     for name in WORKFLOWS:
         files[f".github/workflows/{name}.yml"] = caller_workflow(name)
