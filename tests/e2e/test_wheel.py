@@ -157,6 +157,24 @@ def test_from_an_empty_folder_install_demo_init_validate_and_rehearse(installed,
         proc = run(env, work, "provision", "-c", "course/classroom.yml", *api, "--dry-run",
                    extra_env=as_instructor)
         assert proc.returncode == 0, proc.stdout + proc.stderr
+
+        # a student's clone, and the command their feedback workflow runs on it
+        clone = work / "final-sparse-squad"
+        url = data["git_url"].replace("://", f"://x-access-token:{data['tokens']['dana-ok']}@", 1)
+        subprocess.run(["git", "clone", "-q", f"{url}/dls-fall-2026/final-sparse-squad.git",
+                        str(clone)], check=True, capture_output=True, timeout=120,
+                       env={**env, "GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1",
+                            "GIT_CONFIG_GLOBAL": os.devnull})
+        [step] = [s for s in yaml.safe_load(
+            (clone / ".github/workflows/deliverables.yml").read_text())["jobs"]["check"]["steps"]
+            if str(s.get("run", "")).startswith("classroom-ops ")]
+        args = step["run"].split()[1:]
+        assert args == ["check", "--local", ".", "--fail-on", "due"]
+        proc = run(env, clone, *args)
+        assert proc.returncode in (0, 1), proc.stderr  # red or not by today's date
+        assert "report/final.pdf is not in the repository" in proc.stdout
+        proc = run(env, clone, *args[:-1], "any")  # as shipped, the final report is missing
+        assert proc.returncode == 1, proc.stdout + proc.stderr
     finally:
         sandbox.send_signal(signal.SIGINT)
         out, err = sandbox.communicate(timeout=30)
