@@ -7,4 +7,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "deep-learning-at-scale" / "classroom.yml"
 SHARED = ROOT.parent / "shared"
-COURSE_PAGE = SHARED / "course" / "final-project-page.md"
+# The course's page, final-project-page.md, as a copy in the repository: no test needs ../shared.
+COURSE_PAGE = ROOT / "tests" / "data" / "course-page.md"
+
+
+def settle_scaffold(course_dir: Path, org: str = "dls-fall-2026") -> None:
+    """Do what an instructor does after `classroom-ops init --from-syllabus PAGE DIR`: settle
+    every TODO `validate` refuses, name the staff, and fill the roster (accents included)."""
+    config = course_dir / "classroom.yml"
+    text = config.read_text(encoding="utf-8")
+    for todo, value in [('"TODO: the term, like fall-2026"', "fall-2026"),
+                        ('"TODO: your GitHub organization"', org),
+                        ('"TODO: a time zone, like America/New_York"', "America/New_York"),
+                        ('"TODO: the Monday of week 1, like 2026-08-31"', "2026-08-31"),
+                        ('"TODO: Last day of class"', '"2026-12-11 23:59"'),
+                        ('"TODO: course name"', '"Deep Learning at Scale"'),
+                        ("  members: []", "  members: [prof-lee, ta-kim]")]:
+        assert todo in text, todo
+        text = text.replace(todo, value)
+    config.write_text(text, encoding="utf-8")
+    with (course_dir / "roster.csv").open("a", encoding="utf-8") as f:
+        f.write("Équipe Été,alice-ng\nÉquipe Été,bruno-diaz\nÉquipe Été,chen-li\n"
+                "Sparse Squad,dana-ok\nSparse Squad,eli-ross\nSparse Squad,fay-moss\n")

@@ -19,8 +19,8 @@ from .output import Reporter, redact
 
 EPILOG = """\b
 Examples:
-  classroom-ops init --from-syllabus final-project-page.md -o classroom.yml
-  classroom-ops validate -c classroom.yml
+  classroom-ops init --from-syllabus final-project-page.md course/
+  classroom-ops validate -c course/classroom.yml
   classroom-ops sandbox --port 8765 --config classroom.yml
 
 \b

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from classroom_ops import published
 from classroom_ops.config import load_course
 from classroom_ops.rules import evaluate
 from classroom_ops.rules.markdown import find_section, headings
@@ -79,7 +80,7 @@ def test_proposal_ships_the_six_headings_with_guidance_that_does_not_count():
     assert "What question are you trying to answer?" in text
 
 
-def test_workflow_is_copied_verbatim_and_runs_the_action_in_local_mode():
+def test_workflow_is_copied_verbatim_and_runs_the_pinned_release_in_local_mode():
     src = (teamrepo.TEMPLATE / ".github/workflows/deliverables.yml").read_bytes()
     assert teamrepo.rendered_files()[".github/workflows/deliverables.yml"] == src
     wf = yaml.safe_load(src)
@@ -87,8 +88,12 @@ def test_workflow_is_copied_verbatim_and_runs_the_action_in_local_mode():
     assert wf["permissions"] == {}
     job = wf["jobs"]["check"]
     assert job["permissions"] == {"contents": "read"}
-    [action] = [s for s in job["steps"] if s["uses"].startswith("classroom-ops/classroom-ops@")]
-    assert action["with"] == {"command": "check", "local": ".", "args": "--fail-on due"}
+    runs = [s["run"] for s in job["steps"] if "run" in s]
+    # the package from PyPI at this release, not an action that has to resolve
+    assert runs == [f'python -m pip install --disable-pip-version-check --no-input '
+                    f'"{published.pip_requirement()}"',
+                    "classroom-ops check --local . --fail-on due"]
+    assert all(s["uses"].startswith("actions/") for s in job["steps"] if "uses" in s)
 
 
 def test_rules_fail_every_deliverable_as_shipped(tmp_path):

@@ -23,7 +23,9 @@ ALL = [*WORKFLOWS, ACTION]
 IDS = [p.relative_to(ROOT).as_posix() for p in WORKFLOWS]
 
 SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$")
-OWN = re.compile(r"^classroom-ops/classroom-ops(/\.github/workflows/[\w-]+\.yml)?@v0 "
+# classroom-ops' own action and reusable workflows, at a release tag (tests/action/test_published.py
+# checks it is the release classroom_ops/published.py names)
+OWN = re.compile(r"^classroom-ops/classroom-ops(/\.github/workflows/[\w-]+\.yml)?@v\d+\.\d+\.\d+ "
                  r"# zizmor: ignore\[unpinned-uses\] .+$")
 
 
@@ -43,6 +45,7 @@ def test_the_expected_workflows_exist():
     names = set(IDS)
     assert {".github/workflows/ci.yml", ".github/workflows/deadline-check.yml",
             ".github/workflows/provision.yml", ".github/workflows/collect.yml",
+            ".github/workflows/release.yml",
             "templates/repo/.github/workflows/deliverables.yml",
             "examples/instructor-repo/.github/workflows/deadline-check.yml",
             "examples/instructor-repo/.github/workflows/provision.yml",

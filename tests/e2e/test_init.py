@@ -1,27 +1,27 @@
-"""`classroom-ops init`, plain and from a course page shaped like the course's own page."""
+"""`classroom-ops init`: an instructors' repository from a course page, that works as written."""
 
 from __future__ import annotations
 
+import csv
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import yaml
 
-from support import COURSE_PAGE, ROOT
+from classroom_ops import bundled, published
+from support import ROOT, settle_scaffold
 
+# the course's own page (a byte-for-byte copy of final-project-page.md), so no test needs ../shared
 PAGE_COPY = ROOT / "tests" / "data" / "course-page.md"
+WORKFLOWS = ["collect.yml", "deadline-check.yml", "provision.yml"]
 
 
-def _init_from(page, tmp_path, run_cli):
-    (tmp_path / "templates" / "repo").mkdir(parents=True)
-    out = tmp_path / "classroom.yml"
-    res = run_cli("init", "--from-syllabus", str(page), "-o", str(out))
-    assert res.code == 0, res
-    return out, res
-
-
-def _check_plan(out, res, tmp_path, run_cli):
-    data = yaml.safe_load(out.read_text())
+def _check_plan(config: Path, out: str) -> None:
+    data = yaml.safe_load(config.read_text())
     ms = data["milestones"]
     assert [(m["id"], m["due"]) for m in ms] == [
         ("team-formation", "week 4"), ("proposal", "week 6"), ("midpoint-check-in", "week 9"),
@@ -33,71 +33,151 @@ def _check_plan(out, res, tmp_path, run_cli):
     final = ms[5]["deliverables"][0]
     assert final["max_pages"] == 8 and final["sections"][0] == "Abstract"
     assert len(data["archive"]["areas"]) == 9 and data["archive"]["milestone"] == "final-report"
-    assert "TODO: Final Report: could not turn \"Last day of class\" into a date" in res.out
-    assert "'Week 14-15' is a range" in res.out
+    assert "TODO: Final Report: could not turn \"Last day of class\" into a date" in out
+    assert "'Week 14-15' is a range" in out
 
-    # As written it is not a valid course yet: the TODO deadline is an error at its line.
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.e2e
+def test_init_scaffolds_a_repository_that_validate_refuses_until_the_todos_are_settled(
+        tmp_path, run_cli):
+    course = tmp_path / "course"
+    res = run_cli("init", "--from-syllabus", str(PAGE_COPY), str(course))
+    assert res.code == 0, res
+    config = course / "classroom.yml"
+    _check_plan(config, res.out)
+
+    # the whole repository: course file, roster, starter template, workflows, README
+    assert sorted(p.name for p in (course / ".github" / "workflows").iterdir()) == WORKFLOWS
+    assert (course / "roster.csv").read_text() == "team,github_username\n"
+    assert _files(course / "templates" / "repo") == _files(bundled.starter_repo())
+    readme = (course / "README.md").read_text()
+    for needed in ("CLASSROOM_APP_ID", "CLASSROOM_APP_PRIVATE_KEY", "CLASSROOM_TOKEN",
+                   "GITHUB_TOKEN", published.pip_requirement(), published.RELEASE_TAG):
+        assert needed in readme, needed
+    data = yaml.safe_load(config.read_text())
+    assert data["repos"]["template"] == "templates/repo" and data["roster"] == "roster.csv"
+    assert "teams" not in data
+
+    # the next steps, in order: validate, then a dry run of provisioning
+    lines = res.out.splitlines()
+    steps = lines[lines.index("next:") + 1:]
+    assert steps == [f"  classroom-ops validate -c {config}",
+                     f"  classroom-ops provision -c {config} --dry-run"]
+    assert "TODO: settle course.term, course.org, course.timezone and course.start" in res.out
+
+    # as written, every guess is refused at its line
+    res = run_cli("validate", "-c", str(config))
+    assert res.code == 2, res
+    for key in ("course.term", "course.org", "course.start"):
+        assert f"{key} 'TODO: " in res.err, key
+    as_written = config.read_text()
+    partly = (as_written.replace('"TODO: the term, like fall-2026"', "fall-2026")
+              .replace('"TODO: your GitHub organization"', "dls-fall-2026")
+              .replace('"TODO: the Monday of week 1, like 2026-08-31"', "2026-08-31"))
+    config.write_text(partly)
+    res = run_cli("validate", "-c", str(config))  # the time zone is a guess too
+    assert res.code == 2 and "unknown time zone 'TODO: a time zone" in res.err, res
+
+    # settled (and the roster filled): it validates, with the teams from the roster
+    config.write_text(as_written)
+    settle_scaffold(course)
+    res = run_cli("validate", "-c", str(config))
+    assert res.code == 0, res
+    assert "2 teams, 6 students, 6 milestones" in res.out
+    assert "Fri 11 Dec 2026 23:59 EST" in res.out
+    rows = list(csv.reader((course / "roster.csv").read_text(encoding="utf-8").splitlines()))
+    assert rows[0] == ["team", "github_username"] and rows[1][0] == "Équipe Été"
+
+
+@pytest.mark.e2e
+def test_the_scaffold_workflows_pass_actionlint_and_zizmor(tmp_path, run_cli):
+    course = tmp_path / "course"
+    assert run_cli("init", str(course)).code == 0
+    files = sorted(str(p) for p in (course / ".github" / "workflows").glob("*.yml"))
+    for wf in files:
+        data = yaml.safe_load(Path(wf).read_text())
+        [job] = data["jobs"].values()
+        name = Path(wf).stem
+        assert job["uses"] == published.reusable_workflow(name)
+        # what the caller passes exists in the reusable workflow of this repository
+        called = yaml.safe_load((ROOT / ".github" / "workflows" / f"{name}.yml").read_text())
+        call = called[True]["workflow_call"]
+        assert set(job.get("with", {})) <= set(call["inputs"]), name
+        assert set(job.get("secrets", {})) <= set(call["secrets"]), name
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+               NO_COLOR="1")
+    for tool, args in (("actionlint", ["-no-color"]), ("zizmor", ["--offline", "--no-progress"])):
+        exe = shutil.which(tool, path=env["PATH"])
+        if not exe:
+            pytest.skip(f"{tool} is not installed (pip install -e '.[test]' installs it)")
+        proc = subprocess.run([exe, *args, *files], capture_output=True, text=True, timeout=120,
+                              env=env)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.e2e
+def test_init_never_writes_into_a_folder_that_is_not_empty_without_force(tmp_path, run_cli):
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "classroom.yml").write_text("mine")
+    (course / "roster.csv").write_text("team,github_username\nÉquipe Été,alice-ng\n")
+    res = run_cli("init", str(course))
+    assert res.code == 2 and "is not empty; pass a new folder, or --force" in res.err
+    assert sorted(p.name for p in course.iterdir()) == ["classroom.yml", "roster.csv"]
+    assert (course / "classroom.yml").read_text() == "mine"
+    assert run_cli("init", str(course), "--force").code == 0
+    assert "Équipe Été,alice-ng" in (course / "roster.csv").read_text()  # students kept
+    assert (course / "classroom.yml").read_text().startswith("# classroom-ops course file")
+    assert (course / "templates" / "repo" / ".github" / "workflows" / "deliverables.yml").is_file()
+
+
+@pytest.mark.e2e
+def test_the_old_form_writes_the_course_file_and_the_template_it_names(tmp_path, run_cli):
+    out = tmp_path / "classroom.yml"
+    res = run_cli("init", "-o", str(out))
+    assert res.code == 0, res
+    assert _files(tmp_path / "templates" / "repo") == _files(bundled.starter_repo())
     res = run_cli("validate", "-c", str(out))
-    assert res.code == 2 and "cannot read the deadline 'TODO: Last day of class'" in res.err
-
-    # Once the instructor fills in the TODOs, it validates.
-    text = out.read_text().replace('"TODO: Last day of class"', "2026-12-11 23:59")
-    text = text.replace("TODO-your-org", "dls-fall-2026").replace("TODO: course name", "DLS")
+    assert res.code == 2 and "course.org 'TODO: your GitHub organization'" in res.err
+    text = out.read_text()
+    for todo, value in [('"TODO: the term, like fall-2026"', "fall-2026"),
+                        ('"TODO: your GitHub organization"', "dls-fall-2026"),
+                        ('"TODO: a time zone, like America/New_York"', "Europe/Berlin"),
+                        ('"TODO: the Monday of week 1, like 2026-08-31"', "2026-08-31")]:
+        text = text.replace(todo, value)
     out.write_text(text)
     res = run_cli("validate", "-c", str(out))
-    assert res.code == 0, res
-    assert "final-report" in res.out and "Fri 11 Dec 2026 23:59 EST" in res.out
-
-
-@pytest.mark.e2e
-def test_init_from_a_page_shaped_like_the_course_page(tmp_path, run_cli):
-    out, res = _init_from(PAGE_COPY, tmp_path, run_cli)
-    _check_plan(out, res, tmp_path, run_cli)
-
-
-@pytest.mark.e2e
-def test_init_from_the_course_page_itself(tmp_path, run_cli):
-    if not COURSE_PAGE.exists():
-        pytest.skip(f"{COURSE_PAGE} is absent (a clone outside the workspace)")
-    out, res = _init_from(COURSE_PAGE, tmp_path, run_cli)
-    _check_plan(out, res, tmp_path, run_cli)
-
-
-@pytest.mark.e2e
-def test_plain_init_validates_with_placeholder_warnings(tmp_path, run_cli):
-    (tmp_path / "templates" / "repo").mkdir(parents=True)
-    out = tmp_path / "classroom.yml"
-    assert run_cli("init", "-o", str(out)).code == 0
-    res = run_cli("validate", "-c", str(out))
-    assert res.code == 0, res
-    assert "warning: course.org is still a placeholder" in res.err
-
-
-@pytest.mark.e2e
-def test_init_never_overwrites_without_force(tmp_path, run_cli):
-    out = tmp_path / "classroom.yml"
-    out.write_text("mine")
+    assert res.code == 0, res  # the example team stays a warning-free placeholder list
     res = run_cli("init", "-o", str(out))
     assert res.code == 2 and "already exists; pass --force" in res.err
-    assert out.read_text() == "mine"
-    assert run_cli("init", "-o", str(out), "--force").code == 0
-    assert out.read_text().startswith("# classroom-ops course file")
 
 
 @pytest.mark.e2e
-def test_init_from_a_page_without_timeline(tmp_path, run_cli):
+def test_init_says_where_to_write(tmp_path, run_cli):
+    res = run_cli("init")
+    assert res.code == 2 and "classroom-ops init DIR" in res.err and "-o classroom.yml" in res.err
+    res = run_cli("init", str(tmp_path / "a"), "-o", str(tmp_path / "b.yml"))
+    assert res.code == 2 and "not both" in res.err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.e2e
+def test_init_from_a_page_without_timeline_writes_nothing(tmp_path, run_cli):
     page = tmp_path / "page.md"
     page.write_text("# Course\n\nNo table here.\n")
-    res = run_cli("init", "--from-syllabus", str(page), "-o", str(tmp_path / "c.yml"))
+    res = run_cli("init", "--from-syllabus", str(page), str(tmp_path / "course"))
     assert res.code == 2 and "found no timeline table" in res.err
-    assert not (tmp_path / "c.yml").exists()
+    assert not (tmp_path / "course").exists()
 
 
 @pytest.mark.e2e
 def test_subprocess_as_typed(tmp_path):
     """The installed console script, as a user types it."""
-    import subprocess
-
     exe = shutil.which("classroom-ops") or str(ROOT / ".venv" / "bin" / "classroom-ops")
     proc = subprocess.run([exe, "validate", "-c", str(ROOT / "examples" / "deep-learning-at-scale"
                                                       / "classroom.yml")],
@@ -111,4 +191,4 @@ def test_subprocess_as_typed(tmp_path):
     assert proc.returncode == 2
     assert f"{bad}:2:1: YAML syntax error" in proc.stderr and "Traceback" not in proc.stderr
     proc = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0 and "classroom-ops, version 0.1.0" in proc.stdout
+    assert proc.returncode == 0 and f"classroom-ops, version {published.VERSION}" in proc.stdout

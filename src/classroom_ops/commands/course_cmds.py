@@ -1,4 +1,4 @@
-"""Commands on the course file alone: validate, init, schema. No token, no network."""
+"""Commands on the course file alone: validate, init (and its scaffold), schema. No token, no network."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from ..fileio import write_atomic
 from ..model import Course, Deliverable
 from ..output import Reporter
 from ..starter import render_starter
+from ..starter.scaffold import copy_starter_repo, scaffold
 from ..syllabus import read_syllabus
 from ..timeline import zone
 
@@ -79,16 +80,22 @@ def validate(ctx: click.Context) -> int:
 
 
 @click.command()
-@click.option("-o", "--output", default="classroom.yml", show_default=True,
-              help="Where to write the course file.")
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
 @click.option("--from-syllabus", "syllabus", type=click.Path(dir_okay=False),
               help="A course page in Markdown whose timeline table becomes the milestones.")
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def init(output: str, syllabus: str | None, force: bool) -> int:
-    """Write a commented starter course file."""
-    target = Path(output)
-    if target.exists() and not force:
-        raise UsageError(f"{output} already exists; pass --force to overwrite it or -o NEWFILE")
+@click.option("-o", "--output", metavar="FILE",
+              help="Write only the course file (and templates/repo/ beside it if missing).")
+@click.option("--force", is_flag=True, help="Write into a folder that is not empty, or over FILE.")
+def init(directory: str | None, syllabus: str | None, output: str | None, force: bool) -> int:
+    """Scaffold an instructors' repository in DIRECTORY: classroom.yml, roster.csv,
+    templates/repo/, the workflows, and a README for the course staff."""
+    if directory and output:
+        raise UsageError("give either a folder (init DIR, the whole repository) or -o FILE "
+                         "(the course file alone), not both")
+    if not directory and not output:
+        raise UsageError("say where: `classroom-ops init DIR` writes an instructors' repository "
+                         "(course file, roster, starter template, workflows); "
+                         "`classroom-ops init -o classroom.yml` writes the course file alone")
     plan = None
     if syllabus:
         try:
@@ -96,15 +103,33 @@ def init(output: str, syllabus: str | None, force: bool) -> int:
         except (OSError, UnicodeDecodeError) as e:
             raise UsageError(f"{syllabus}: cannot read the course page: {e}") from None
         plan = read_syllabus(text, syllabus)
-    write_atomic(target, render_starter(plan))
     out = Reporter()
-    if plan:
-        out.line(f"wrote {output}: {len(plan.milestones)} milestones from {syllabus}")
-        for todo in plan.todos:
-            out.line(f"  TODO: {todo}")
+    if directory:
+        target = Path(directory)
+        written = scaffold(target, plan, force=force)
+        config = target / "classroom.yml"
+        out.line(f"wrote {directory}: {', '.join(written)}")
     else:
+        config = Path(output)
+        if config.exists() and not force:
+            raise UsageError(f"{output} already exists; pass --force to overwrite it or -o NEWFILE")
+        write_atomic(config, render_starter(plan))
         out.line(f"wrote {output}")
-    out.line(f"next: fill in the TODOs, then run `classroom-ops validate -c {output}`")
+        template = config.parent / "templates" / "repo"
+        if not template.exists():
+            copy_starter_repo(template)
+            out.line(f"wrote {template}/: the team starter repository (repos.template)")
+    if plan:
+        out.line(f"{len(plan.milestones)} milestones from {syllabus}")
+    out.line("TODO: settle course.term, course.org, course.timezone and course.start in "
+             f"{config}; validate refuses the file until then")
+    for todo in plan.todos if plan else []:
+        out.line(f"TODO: {todo}")
+    if directory:
+        out.line(f"TODO: add the teams to {target / 'roster.csv'} (team,github_username)")
+    out.line("next:")
+    out.line(f"  classroom-ops validate -c {config}")
+    out.line(f"  classroom-ops provision -c {config} --dry-run")
     return 0
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import bundled
 from ..config import load_course
 from ..errors import ClassroomOpsError
 from ..model import Course, Milestone, Team
@@ -31,8 +32,6 @@ from .content import flawed_files, good_files
 from .gitwork import GitWork
 
 PATTERNS = ["on-time", "fixer", "backdater", "ghost", "bad-pdf", "on-time"]
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "deep-learning-at-scale"
-TEMPLATE = Path(__file__).resolve().parents[3] / "templates" / "repo"
 
 
 def pattern_for(course: Course, team: Team, index: int) -> str:
@@ -75,11 +74,11 @@ class DemoResult:
 
 def write_course(out: Path, teams: int) -> Path:
     """The example course with its first `teams` teams, pointing at the starter folder."""
-    data = yaml.safe_load((EXAMPLE / "classroom.yml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((bundled.example_course() / "classroom.yml").read_text(encoding="utf-8"))
     if not 1 <= teams <= len(data["teams"]):
         raise ClassroomOpsError(f"--teams must be between 1 and {len(data['teams'])}")
     data["teams"] = data["teams"][:teams]
-    data["repos"]["template"] = str(TEMPLATE)
+    data["repos"]["template"] = str(bundled.starter_repo())
     path = out / "course" / "classroom.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
