@@ -106,6 +106,9 @@ def _register() -> None:
 
     for cmd in (collect_cmd.collect, collect_cmd.archive_repos):
         cli.add_command(common_options(cmd))
+    from .commands import grades_cmd  # issue 16
+
+    cli.add_command(common_options(grades_cmd.grades))
 
 
 _register()

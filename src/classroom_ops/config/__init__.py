@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import ConfigError, Problem
-from ..model import Course, Deliverable, Extension, Milestone, Team
+from ..model import Course, Deliverable, Extension, LatePolicy, Milestone, Student, Team
 from ..names import is_login, slugify
 from ..roster import read_roster
 from ..timeline import DeadlineError, parse_duration, parse_hhmm, resolve, zone
@@ -86,6 +86,7 @@ class _Builder:
         self.d: dict = src.data  # type: ignore[assignment]
         self.base_dir = base_dir
         self.problems: list[Problem] = []
+        self.roster_rows: dict[str, object] = {}  # login (lower case) -> RosterRow
 
     def err(self, path, message, **kw):
         self.problems.append(self.src.problem(path, message, **kw))
@@ -121,6 +122,7 @@ class _Builder:
         policy = self.d.get("policy") or {}
         grace = parse_duration(policy.get("grace", 0))
         extensions = self._extensions(policy, teams, milestones, when)
+        late_policy = self._late_policy(policy)
         archive = self.d.get("archive")
         if archive:
             if archive["milestone"] not in {m.id for m in milestones}:
@@ -161,6 +163,8 @@ class _Builder:
             archive_milestone=archive["milestone"] if archive else None,
             archive_include=tuple(archive.get("include", [])) if archive else (),
             areas=tuple(archive.get("areas", [])) if archive else (),
+            students=tuple(self._student(login) for t in teams for login in t.members),
+            late_policy=late_policy,
             source=self.src.file, raw=self.d,
             warnings=tuple(p for p in self.problems if p.severity == "warning"),
         )
@@ -248,6 +252,7 @@ class _Builder:
         self.problems.extend(problems)
         by_team: dict[str, tuple[Problem, list]] = {}
         for row in rows:
+            self.roster_rows[row.login.lower()] = row
             here = Problem(str(path), row.line, None, "")
             entry = by_team.setdefault(row.team, (here, []))
             entry[1].append((row.login, here))
@@ -288,6 +293,35 @@ class _Builder:
             if lo in dv and hi in dv and dv[lo] > dv[hi]:
                 self.err(path + (lo,), f"{lo} ({dv[lo]}) is more than {hi} ({dv[hi]})")
         return deliverable_from_dict(dv)
+
+    def _student(self, login: str) -> Student:
+        row = self.roster_rows.get(login.lower())
+        if row is None:
+            return Student(login)
+        return Student(login, row.name, row.student_id, row.email)
+
+    def _late_policy(self, policy) -> LatePolicy | None:
+        late = policy.get("late")
+        if not late:
+            return None
+        try:
+            penalty = float(str(late["penalty"]).strip().rstrip("%"))
+        except ValueError:
+            penalty = -1.0
+        if not 0 <= penalty <= 100:
+            self.err(("policy", "late", "penalty"), f"policy.late.penalty {late['penalty']!r} "
+                     "must be a percentage between 0 and 100, like 10%")
+            return None
+        try:
+            per = parse_duration(late.get("per", "1d"))
+            zero = parse_duration(late["zero_after"]) if "zero_after" in late else None
+        except DeadlineError as e:
+            self.err(("policy", "late"), f"policy.late: {e}")
+            return None
+        if per.total_seconds() <= 0:
+            self.err(("policy", "late", "per"), "policy.late.per must be longer than 0")
+            return None
+        return LatePolicy(penalty, per, zero)
 
     def _extensions(self, policy, teams, milestones, when) -> list[Extension]:
         out = []
