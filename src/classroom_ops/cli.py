@@ -106,9 +106,10 @@ def _register() -> None:
 
     for cmd in (collect_cmd.collect, collect_cmd.archive_repos):
         cli.add_command(common_options(cmd))
-    from .commands import grades_cmd  # issue 16
+    from .commands import grades_cmd, remind_cmd  # issue 16
 
-    cli.add_command(common_options(grades_cmd.grades))
+    for cmd in (grades_cmd.grades, remind_cmd.remind):
+        cli.add_command(common_options(cmd))
 
 
 _register()
