@@ -37,12 +37,33 @@ class Deliverable:
 
 
 @dataclass(frozen=True)
+class Slot:
+    """A time a team can book for a meeting or a presentation (numbered from 1 for students)."""
+
+    at: datetime  # timezone-aware
+    length: timedelta
+    where: str = ""
+    staff: tuple[str, ...] = ()
+
+
+MEETING_KINDS = ("meeting", "presentation")
+
+
+@dataclass(frozen=True)
 class Milestone:
     id: str
     title: str
     due: datetime  # timezone-aware, in the course zone
     due_text: str  # as written in the course file, for messages
     deliverables: tuple[Deliverable, ...] = ()
+    kind: str = "files"  # files (judged from the repository), meeting or presentation
+    slots: tuple[Slot, ...] = ()
+    opens: datetime | None = None  # meetings: when the booking issues open
+
+    @property
+    def signed_off(self) -> bool:
+        """A meeting or presentation: done when staff sign it off, not by files."""
+        return self.kind in MEETING_KINDS
 
 
 @dataclass(frozen=True)

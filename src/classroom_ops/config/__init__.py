@@ -13,7 +13,17 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import ConfigError, Problem
-from ..model import Course, Deliverable, Extension, LatePolicy, Milestone, Student, Team
+from ..model import (
+    MEETING_KINDS,
+    Course,
+    Deliverable,
+    Extension,
+    LatePolicy,
+    Milestone,
+    Slot,
+    Student,
+    Team,
+)
 from ..names import is_login, slugify
 from ..roster import read_roster
 from ..timeline import DeadlineError, parse_duration, parse_hhmm, resolve, zone
@@ -262,6 +272,7 @@ class _Builder:
         out: list[Milestone] = []
         seen: set[str] = set()
         previous = None
+        previous_due = None  # a meeting's booking opens when the milestone before it is due
         for i, m in enumerate(self.d["milestones"]):
             if m["id"] in seen:
                 self.err(("milestones", i, "id"), f"milestone id '{m['id']}' is used twice")
@@ -275,9 +286,57 @@ class _Builder:
                 previous = (m["id"], due)
             dels = [self._deliverable(dv, ("milestones", i, "deliverables", j))
                     for j, dv in enumerate(m.get("deliverables", []))]
+            kind = m.get("kind", "files")
+            slots, opens = self._meeting(m, i, kind, due, when, previous_due)
+            previous_due = due if due is not None else previous_due
             out.append(Milestone(m["id"], m["title"], due, str(m["due"]),
-                                 tuple(d for d in dels if d)))
+                                 tuple(d for d in dels if d), kind, slots, opens))
         return out
+
+    def _meeting(self, m: dict, i: int, kind: str, due, when, previous_due):
+        """Slots and opening of a meeting or presentation (and none for files)."""
+        here = ("milestones", i)
+        if kind not in MEETING_KINDS:
+            for key in ("slots", "opens"):
+                if key in m:
+                    self.err(here + (key,), f"'{key}' is only for milestones of kind meeting or "
+                                            "presentation; add `kind: meeting` or remove it")
+            return (), None
+        if m.get("deliverables"):
+            self.err(here + ("deliverables",), f"a {kind} is signed off by staff and has no "
+                     "deliverables; make the files a milestone of their own")
+        if not m.get("slots"):
+            self.err(here + ("id",), f"milestone '{m['id']}' is a {kind}: list its `slots` "
+                     "(at, length, where, staff) for teams to book")
+        staff = {x.lower() for x in (self.d.get("staff") or {}).get("members", [])}
+        slots = []
+        for j, sd in enumerate(m.get("slots") or []):
+            at = when(sd["at"], here + ("slots", j, "at"))
+            try:
+                length = parse_duration(sd.get("length", "30m"))
+            except DeadlineError as e:
+                self.err(here + ("slots", j, "length"), str(e))
+                continue
+            for k, login in enumerate(sd.get("staff", [])):
+                if login.lower() not in staff:
+                    self.err(here + ("slots", j, "staff", k), f"'{login}' is not in "
+                             "staff.members; only course staff hold meetings")
+            if at is None:
+                continue
+            if due is not None and at > due:
+                self.err(here + ("slots", j, "at"), f"slot {j + 1} starts after the deadline "
+                         f"of '{m['id']}'; a team could not be signed off in time")
+            slots.append(Slot(at, length, sd.get("where", ""), tuple(sd.get("staff", []))))
+        starts = [s.at for s in slots]
+        for j, s in enumerate(slots):
+            if starts.count(s.at) > 1 and s.where and [t.where for t in slots
+                                                       if t.at == s.at].count(s.where) > 1:
+                self.err(here + ("slots", j, "at"), f"slot {j + 1} is listed twice (same time "
+                         "and place)")
+        opens = when(m["opens"], here + ("opens",)) if "opens" in m else previous_due
+        if opens is not None and due is not None and opens >= due:
+            self.err(here + ("opens",), f"milestone '{m['id']}' opens after its deadline")
+        return tuple(slots), opens
 
     def _deliverable(self, dv: dict, path) -> Deliverable | None:
         if ("path" in dv) == ("any_of" in dv):
