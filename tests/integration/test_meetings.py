@@ -111,6 +111,11 @@ def test_booking_race_signoff_and_missing(course):
     sb.clear_requests()
     assert sync(env).code == 0
     assert env.writes() == []
+    # Cost of a rerun: one list of comments per team (the issue is known from the ledger).
+    per_repo = sorted(r["path"].split("?")[0] for r in sb.requests()
+                      if r["path"].startswith("/repos/"))
+    assert per_repo == [f"/repos/dls/final-{t}/issues/{booking(env, t).number}/comments"
+                        for t in ("dense-crew", "kv-cachers", "sparse-squad")]
 
     # Staff sign off in the issue; the note reaches the team inertly.
     sb.set_clock(at("2026-10-26T10:50:00-04:00"))
