@@ -86,6 +86,9 @@ def test_booking_race_signoff_and_missing(course):
     say(env, "alice", "sparse-squad", "/book 2\nwe prefer the call")
     say(env, "gina", "kv-cachers", "/met")  # a student cannot sign off
     say(env, "hal", "kv-cachers", "/book 9")
+    # Organization members can read and comment on every team's repository (base permission
+    # read, GitHub's default): a student of another team cannot book for kv-cachers.
+    say(env, "erin", "kv-cachers", "/book 3")
     sb.set_clock(at("2026-10-12T10:01:00-04:00"))
     sb.clear_requests()
     res = sync(env)
@@ -97,7 +100,9 @@ def test_booking_race_signoff_and_missing(course):
         "Slot 2 was booked by another team first. Free slots now: 1, 3."]
     assert answers(booking(env, "kv-cachers")) == [
         "Only course staff can sign off; this comment does not count.",
-        "There is no slot 9; the slots are numbered 1 to 3."]
+        "There is no slot 9; the slots are numbered 1 to 3.",
+        "Only members of this team (or course staff) can book for it; this comment does not "
+        "count."]
     assert states(env)["kv-cachers"]["status"] == "pending"
     assert "| 2 | Mon 26 Oct 10:30 EDT, 30 min, <https://meet.example/dls>, with prof-lee | " \
            "taken |" in booking(env, "sparse-squad").body
@@ -130,7 +135,7 @@ def test_booking_race_signoff_and_missing(course):
     assert dense.state == "closed"
     assert answers(dense)[-1] == ("Signed off by prof-lee on Mon 26 Oct 10:50 EDT. Note: Good "
                                   "progress, ask @&#8203;alice about the data")
-    assert len(answers(booking(env, "kv-cachers"))) == 2
+    assert len(answers(booking(env, "kv-cachers"))) == 3
     assert states(env)["dense-crew"]["status"] == "on_time"
     assert states(env)["kv-cachers"]["status"] == "pending"
 

@@ -162,3 +162,26 @@ def test_a_wrong_late_policy_is_one_clear_error(tmp_path, late, message):
     with pytest.raises(ConfigError) as e:
         course(tmp_path, f"policy:\n  late: {late}")
     assert message in str(e.value) and "c.yml:" in str(e.value)
+
+
+def test_a_signed_off_meeting_has_a_state_and_a_score_but_no_commit(tmp_path):
+    text = COURSE.format(policy="policy:\n  late: {penalty: 25%}\nstaff: {members: [ta]}")
+    text = text.replace(
+        "  - {id: final,",
+        "  - {id: midpoint, title: Midpoint, kind: meeting, due: \"2026-10-30 17:00\",\n"
+        "     slots: [{at: \"2026-10-26 10:00\", staff: [ta]}]}\n  - {id: final,")
+    (tmp_path / "roster.csv").write_text(ROSTER)
+    c = course_from_text(text, str(tmp_path / "c.yml"), base_dir=tmp_path)
+    led = ledger(tmp_path)
+    due = c.milestone("midpoint").due
+    led.put("cmd-c-calc-a0", "midpoint", Entry(
+        status="late", deadline=due.isoformat(), judged_at=(due + timedelta(hours=5)).isoformat(),
+        commit=None, pushed_at=None, late_by_seconds=5 * 3600))
+    rows = build_rows(c, led, list(c.milestones), due + timedelta(days=1))
+    got = {r["login"]: r for r in table(render("csv", c, rows, list(c.milestones)))}
+    assert (got["carol"]["midpoint:state"], got["carol"]["midpoint:late_hours"],
+            got["carol"]["midpoint:commit"], got["carol"]["midpoint:score"]) == (
+        "late", "5", "", "75")
+    assert got["alice"]["midpoint:state"] == "unchecked"
+    md = render("markdown", c, rows, list(c.milestones))
+    assert "late 5 h, 75%" in md
