@@ -161,6 +161,13 @@ def test_booking_race_signoff_and_missing(course):
     assert "SUMMARY:Midpoint Check-in: Dense Crew" in ics
     assert "DTSTART:20261026T143000Z" in ics  # 10:30 EDT
     assert "\r\n" in ics and all(len(line.encode()) <= 75 for line in ics.split("\r\n"))
+    # The same calendar from the ledger alone (what `status` can attach, with no request).
+    from classroom_ops.checks.ledger import Ledger
+    from classroom_ops.meetings.sync import ledger_calendar
+
+    again = ledger_calendar(env.course(), Ledger.load(env.dir / "ledger.json"),
+                            at("2026-10-31T09:00:00-04:00"))
+    assert again == ics
 
     res = env.run("check", "--ledger", str(env.dir / "ledger.json"), "--json",
                   str(env.dir / "report.json"), "--milestone", "midpoint")

@@ -108,6 +108,14 @@ def board_from_ledger(course: Course, ledger: Ledger, m: Milestone) -> Board:
     return board
 
 
+def ledger_calendar(course: Course, ledger: Ledger, now: datetime) -> str:
+    """The .ics of booked slots from the ledger alone (for `status` or a script; no request)."""
+    boards = [(m, board_from_ledger(course, ledger, m)) for m in course.milestones
+              if m.signed_off]
+    return text.calendar(course.name, course.term, boards,
+                         {t.slug: t.name for t in course.teams}, now)
+
+
 def _signer(ledger: Ledger, team: str, mid: str) -> str:
     for e in ledger.events:
         if e.get("kind") == "signoff" and e.get("team") == team and e.get("milestone") == mid:
