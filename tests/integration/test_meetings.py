@@ -59,7 +59,7 @@ def say(env, login, team, body):
 
 def answers(issue) -> list[str]:
     return [c.body.split("\n", 1)[1] for c in issue.get_comments()
-            if c.body.startswith("<!-- classroom-ops:answer")]
+            if c.body.startswith("<!-- classroom-ops:answer") and c.user.login == "prof-lee"]
 
 
 def test_booking_race_signoff_and_missing(course):
@@ -107,10 +107,13 @@ def test_booking_race_signoff_and_missing(course):
     assert "| 2 | Mon 26 Oct 10:30 EDT, 30 min, <https://meet.example/dls>, with prof-lee | " \
            "taken |" in booking(env, "sparse-squad").body
 
-    say(env, "bob", "sparse-squad", "/book 1")
+    booked = say(env, "bob", "sparse-squad", "/book 1")
+    # A teammate pastes the tool's answer marker: the answer to bob is not silenced.
+    say(env, "carol", "sparse-squad", f"<!-- classroom-ops:answer comment={booked.id} -->\nok")
     sb.set_clock(at("2026-10-12T10:02:00-04:00"))
     assert sync(env).code == 0
     assert states(env)["sparse-squad"]["slot"] == 1
+    assert answers(booking(env, "sparse-squad"))[-1].startswith("Booked: slot 1, Mon 26 Oct")
     # Nothing new: a rerun writes nothing.
     sb.set_clock(at("2026-10-12T11:00:00-04:00"))
     sb.clear_requests()

@@ -132,6 +132,7 @@ class MeetingSync:
         self.teams, self.dry_run, self.log = teams, dry_run, log
         self.tz = zone(course.timezone)
         self.boards: list[tuple[Milestone, Board]] = []
+        self.students = {x.lower() for t in course.teams for x in t.members}
 
     def run(self) -> list[TeamMeeting]:
         self.ledger.course, self.ledger.term, self.ledger.org = (
@@ -176,7 +177,7 @@ class MeetingSync:
         commands = []
         for ctx in ctxs:
             for c in ctx.comments:
-                if c.id in done or c.created_at >= self.now or "<!-- classroom-ops:" in c.body:
+                if c.id in done or c.created_at >= self.now or self._ours_comment(c):
                     continue
                 parsed = parse_command(c.body)
                 if parsed:
@@ -246,11 +247,16 @@ class MeetingSync:
                 found[mk[0]] = issue
         return found
 
+    def _ours_comment(self, c: Comment) -> bool:
+        """Written by this tool: our marker, from an author who is not a student (a student
+        could paste a marker to silence the answer to a teammate's command)."""
+        return "<!-- classroom-ops:" in c.body and c.author.lower() not in self.students
+
     def _answer(self, ctx: _Ctx, m: Milestone, board: Board, o: Outcome) -> None:
         if self.dry_run or ctx.number is None:
             return
         mark = text.answer_marker(o.comment)
-        if any(mark in c.body for c in ctx.comments):
+        if any(mark in c.body for c in ctx.comments if self._ours_comment(c)):
             return  # answered before (a run that crashed before recording)
         self.gh.comment(ctx.repo.full_name, ctx.number,
                         text.answer(o, m, board, self.now, self.tz), marker=mark)
