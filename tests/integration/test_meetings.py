@@ -210,3 +210,32 @@ def test_meeting_milestone_validation(tmp_path):
     assert "has no deliverables" in text
     assert "slot 1 starts after the deadline" in text
     assert "'bob' is not in staff.members" in text
+
+
+def test_invited_students_book_once_they_accept(sandbox, tmp_path, run_cli, monkeypatch):
+    """github.com as it is: students are invited to the organization, not members, until they
+    click "Join"; provisioning invites them to their team; then they book."""
+    from classroom_ops.config import load_course
+    from support import ROOT
+
+    from .conftest import COURSE, CourseEnv
+
+    config = tmp_path / "classroom.yml"
+    config.write_text(COURSE.format(template=ROOT / "templates" / "repo").replace(
+        "  - id: final-report\n", MIDPOINT + "  - id: final-report\n"))
+    course = load_course(config)
+    students = [x for t in course.teams for x in t.members]
+    tokens = sandbox.seed({"profile": "github.com", "users": ["prof-lee", "ta-kim", *students],
+                           "orgs": [{"login": "dls", "owners": ["prof-lee"],
+                                     "members": ["ta-kim"], "invited": students}]})
+    env = CourseEnv(sandbox, tmp_path, config, tokens, run_cli, monkeypatch)
+    sandbox.set_clock(at("2026-09-01T12:00:00-04:00"))
+    assert env.run("provision", "--yes").code == 0
+    sandbox.set_clock(at("2026-10-12T09:00:00-04:00"))
+    assert sync(env).code == 0
+    say(env, "ivy", "kv-cachers", "/book 3")  # accepts the invitations first
+    sandbox.set_clock(at("2026-10-12T09:05:00-04:00"))
+    assert sync(env).code == 0
+    assert answers(booking(env, "kv-cachers")) == [
+        "Booked: slot 3, Tue 27 Oct 14:00 EDT, 45 min, Room 3.14, with ta-kim, prof-lee."]
+    assert states(env)["kv-cachers"]["slot"] == 3
