@@ -48,7 +48,7 @@ class Reminder:
     team: str
     milestone: str
     due: datetime
-    state: str  # ready, reminded, already, closed, would-remind, would-close, error
+    state: str  # ready, reminded, already, closed, expired, error (would-...: dry run)
     commit: str | None = None
     findings: list[Finding] = field(default_factory=list)
     issue: int | None = None
@@ -110,19 +110,39 @@ class Remind:
                 out.append((m, due))
         return out
 
+    def expired(self, team: Team) -> list[tuple[Milestone, datetime, int]]:
+        """Reminders still open whose deadline has passed: the deadline check takes over."""
+        out = []
+        by_id = {m.id: m for m in self.milestones}
+        for e in self.ledger.events:
+            if e.get("kind") != "reminded" or e.get("team") != team.slug or \
+                    e.get("milestone") not in by_id or not e.get("issue"):
+                continue
+            due = datetime.fromisoformat(e["due"])
+            if due <= self.now and not self._recorded(team.slug, e["milestone"], due,
+                                                      "reminder_closed"):
+                out.append((by_id[e["milestone"]], due, e["issue"]))
+        return out
+
     def run(self) -> list[Reminder]:
         self.ledger.course, self.ledger.term, self.ledger.org = (
             self.course.name, self.course.term, self.course.org)
-        work = [(t, self.due_soon(t)) for t in self.teams]
-        if not any(due for _, due in work):
+        work = [(t, self.due_soon(t), self.expired(t)) for t in self.teams]
+        if not any(due or old for _, due, old in work):
             return []
         repos = self.gh.org_repos(self.course.org)
         out: list[Reminder] = []
-        for team, due in work:
-            if not due:
+        for team, due, old in work:
+            if not (due or old):
                 continue
+            repo = repos.get(self.course.repo_for(team))
             try:
-                out.extend(self._team(team, due, repos.get(self.course.repo_for(team))))
+                if due:
+                    out.extend(self._team(team, due, repo))
+                for m, d, number in old if repo is not None else ():
+                    self._close(repo, team, m, d, number, None)
+                    out.append(Reminder(team.slug, m.id, d, "would-expire" if self.dry_run
+                                        else "expired", issue=number))
             except RateLimited:
                 raise
             except ClassroomOpsError as e:
@@ -211,19 +231,25 @@ class Remind:
         return issue
 
     def _close(self, repo: RepoInfo, team: Team, m: Milestone, due: datetime, number: int,
-               commit: str) -> None:
+               commit: str | None) -> None:
+        """Close a reminder: the team is ready (`commit`), or the deadline has passed (None)."""
         if self.dry_run:
             return
         mark = f"<!-- classroom-ops:reminder-done milestone={m.id} due={due.isoformat()} -->"
-        text = (f"{mark}\nEverything for **{neutralize(m.title)}** is in place as of "
-                f"[`{commit[:7]}`]({repo.html_url}/commit/{commit}); closing this reminder. The "
-                f"deadline check still judges what is pushed by "
-                f"{format_deadline(due, self.tz)}.")
+        due_text = format_deadline(due, self.tz)
+        if commit:
+            text = (f"{mark}\nEverything for **{neutralize(m.title)}** is in place as of "
+                    f"[`{commit[:7]}`]({repo.html_url}/commit/{commit}); closing this reminder. "
+                    f"The deadline check still judges what is pushed by {due_text}.")
+        else:
+            text = (f"{mark}\nThe deadline, {due_text}, has passed: the deadline check judges "
+                    "what was pushed by then, and opens an issue of its own if anything is "
+                    "missing. Closing this reminder.")
         # After a crash between the comment and the close, the rerun must not comment twice.
         if not any(mark in c for c in self.gh.comments(repo.full_name, number)):
             self.gh.comment(repo.full_name, number, text, marker=mark)
-        self.gh.edit_issue(repo.full_name, number, state="closed", state_reason="completed")
+        self.gh.edit_issue(repo.full_name, number, state="closed",
+                           state_reason="completed" if commit else "not_planned")
         self.ledger.event(kind="reminder_closed", team=team.slug,
                           milestone=m.id, due=due.isoformat(), issue=number,
                           at=self.now.isoformat())
-

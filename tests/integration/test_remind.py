@@ -121,6 +121,21 @@ def test_reminded_once_ready_and_fixed_teams_not_reminded(semester):
     assert env.writes() == []
     assert len(list(reminders(env, "dense-crew")[0].get_comments())) == 1
 
+    # The deadline passes with kv-cachers still reminded: its reminder is closed (the deadline
+    # check's own issue takes over), once.
+    sb.set_clock(at("2026-10-10T08:00:00-04:00"))
+    res = remind(env, "--before", "48h")
+    assert res.code == 0, res
+    assert results(env)[("kv-cachers", "proposal")]["state"] == "expired"
+    [issue] = reminders(env, "kv-cachers")
+    assert issue.state == "closed" and issue.state_reason == "not_planned"
+    [comment] = [c.body for c in issue.get_comments()]
+    assert "has passed: the deadline check judges what was pushed by then" in comment
+    sb.clear_requests()
+    res = remind(env, "--before", "48h")
+    assert res.code == 0 and "nothing to do" in res.out
+    assert env.writes() == []
+
 
 def test_dry_run_writes_nothing_and_extension_moves_the_window(semester):
     env, sb = semester, semester.sandbox

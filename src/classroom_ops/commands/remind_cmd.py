@@ -22,7 +22,9 @@ from .provision_cmd import connect
 DEFAULT_LEDGER = ".classroom-ops/ledger.json"
 WORDS = {"ready": "ready", "reminded": "reminded", "already": "reminded before",
          "closed": "ready now; reminder closed", "would-remind": "would be reminded",
-         "would-close": "ready now; reminder would be closed", "error": "error"}
+         "would-close": "ready now; reminder would be closed",
+         "expired": "deadline passed; reminder closed",
+         "would-expire": "deadline passed; reminder would be closed", "error": "error"}
 
 
 @click.command()
