@@ -106,6 +106,12 @@ def _register() -> None:
 
     for cmd in (collect_cmd.collect, collect_cmd.archive_repos):
         cli.add_command(common_options(cmd))
+    from .commands import grades_cmd, meetings_cmd, remind_cmd  # issue 16
+
+    for cmd in (grades_cmd.grades, remind_cmd.remind, meetings_cmd.signoff):
+        cli.add_command(common_options(cmd))
+    common_options(meetings_cmd.sync)
+    cli.add_command(common_options(meetings_cmd.meetings))
 
 
 _register()

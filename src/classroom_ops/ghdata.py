@@ -68,3 +68,14 @@ class RequestStats:
     not_modified: int = 0  # answered 304 from the ETag cache: free of primary rate limit
     waited: float = 0.0
     by_status: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Comment:
+    """An issue comment with its author and GitHub's times (meetings read commands from these)."""
+
+    id: int
+    author: str  # the login GitHub records, never a name written in the text
+    body: str
+    created_at: datetime
+    updated_at: datetime

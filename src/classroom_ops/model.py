@@ -37,12 +37,33 @@ class Deliverable:
 
 
 @dataclass(frozen=True)
+class Slot:
+    """A time a team can book for a meeting or a presentation (numbered from 1 for students)."""
+
+    at: datetime  # timezone-aware
+    length: timedelta
+    where: str = ""
+    staff: tuple[str, ...] = ()
+
+
+MEETING_KINDS = ("meeting", "presentation")
+
+
+@dataclass(frozen=True)
 class Milestone:
     id: str
     title: str
     due: datetime  # timezone-aware, in the course zone
     due_text: str  # as written in the course file, for messages
     deliverables: tuple[Deliverable, ...] = ()
+    kind: str = "files"  # files (judged from the repository), meeting or presentation
+    slots: tuple[Slot, ...] = ()
+    opens: datetime | None = None  # meetings: when the booking issues open
+
+    @property
+    def signed_off(self) -> bool:
+        """A meeting or presentation: done when staff sign it off, not by files."""
+        return self.kind in MEETING_KINDS
 
 
 @dataclass(frozen=True)
@@ -57,6 +78,35 @@ class Extension:
     team: str  # slug
     milestone: str  # id
     until: datetime
+
+
+@dataclass(frozen=True)
+class Student:
+    """A student as the roster gives them; name and id only when the roster has those columns."""
+
+    login: str
+    name: str = ""
+    student_id: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class LatePolicy:
+    """Credit for late work (`policy.late`): `penalty` percent off per started `per` period late,
+    nothing at all once later than `zero_after`."""
+
+    penalty: float  # percent
+    per: timedelta = timedelta(days=1)
+    zero_after: timedelta | None = None
+
+    def score(self, late: timedelta) -> float:
+        """The percentage of the milestone's credit left for work this late."""
+        if late <= timedelta(0):
+            return 100.0
+        if self.zero_after is not None and late > self.zero_after:
+            return 0.0
+        periods = -(-late // self.per)  # started periods: a minute late is one period
+        return max(0.0, round(100.0 - self.penalty * periods, 2))
 
 
 @dataclass(frozen=True)
@@ -98,6 +148,8 @@ class Course:
     archive_milestone: str | None = None
     archive_include: tuple[str, ...] = ()
     areas: tuple[str, ...] = ()
+    students: tuple[Student, ...] = ()  # every team member, with roster names and ids if given
+    late_policy: LatePolicy | None = None
     source: str = "classroom.yml"
     raw: dict = field(default_factory=dict, compare=False, repr=False)
     warnings: tuple = ()  # Problems of severity 'warning', shown by validate
@@ -116,6 +168,12 @@ class Course:
             if t.slug == slug:
                 return t
         raise KeyError(slug)
+
+    def student(self, login: str) -> Student:
+        for s in self.students:
+            if s.login.lower() == login.lower():
+                return s
+        return Student(login)
 
     def milestone(self, mid: str) -> Milestone:
         for m in self.milestones:

@@ -21,6 +21,16 @@ class RosterRow:
     team: str
     login: str
     line: int
+    # Kept for grade exports (`grades`): the student's name and institutional id, as given.
+    name: str = ""
+    student_id: str = ""
+    email: str = ""
+
+
+# Optional columns a plain roster may carry, by what they mean (first match wins).
+_NAME_COLS = ("name", "full_name")
+_ID_COLS = ("id", "student_id", "sis_id", "identifier")
+_EMAIL_COLS = ("email",)
 
 
 def read_roster(text: str, file: str) -> tuple[list[RosterRow], list[Problem]]:
@@ -50,6 +60,13 @@ def read_roster(text: str, file: str) -> tuple[list[RosterRow], list[Problem]]:
         ]
     ti, li = header.index(team_col), header.index(login_col)
     name_i = header.index("identifier") if "identifier" in header else None
+
+    def col(names) -> int | None:
+        return next((header.index(n) for n in names if n in header), None)
+
+    # GitHub Classroom's `identifier` is the roster identifier the instructor gave (a student
+    # number or an e-mail address); its `name` is the student's name.
+    extra_cols = {"name": col(_NAME_COLS), "student_id": col(_ID_COLS), "email": col(_EMAIL_COLS)}
     rows: list[RosterRow] = []
     try:
         for record in reader:
@@ -73,7 +90,9 @@ def read_roster(text: str, file: str) -> tuple[list[RosterRow], list[Problem]]:
                             f"student '{login}' is in no team; add a {team_col} or remove the row")
                 )
                 continue
-            rows.append(RosterRow(team, login, line))
+            extra = {k: record[i].strip() for k, i in extra_cols.items()
+                     if i is not None}
+            rows.append(RosterRow(team, login, line, **extra))
     except csv.Error as e:
         problems.append(Problem(file, reader.line_num, None, f"not a readable CSV row: {e}"))
     return rows, problems

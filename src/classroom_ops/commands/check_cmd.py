@@ -23,6 +23,7 @@ from ..ci_env import Actions
 from ..config import load_course
 from ..errors import EXIT_PROBLEMS, UsageError
 from ..fileio import write_atomic
+from ..meetings.cells import meeting_cells
 from ..output import Reporter
 from ..preflight import require_owner
 from ..timeline import DeadlineError, resolve, zone
@@ -108,11 +109,18 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
                              f"({server_now:%Y-%m-%d %H:%M} UTC); add --dry-run to preview "
                              "a future check without recording it")
     ledger = Ledger.load(ledger_path)
-    runner = OrgCheck(gh, course, ledger, now=now, milestones=milestones, teams=chosen,
+    # Meetings and presentations are signed off by staff (`meetings sync`, `signoff`), not
+    # judged from files: their cells come from the ledger.
+    runner = OrgCheck(gh, course, ledger, now=now,
+                      milestones=[m for m in milestones if not m.signed_off], teams=chosen,
                       issues=not no_issues, log=out.line if settings.verbose else lambda s: None,
                       dry_run=dry_run)
     with actions.group(f"Checking {len(chosen)} teams"):
         cells = runner.run()
+    cells += meeting_cells(course, ledger, [m for m in milestones if m.signed_off], chosen, now)
+    order = {m.id: i for i, m in enumerate(milestones)}
+    cells.sort(key=lambda c: order[c.milestone])  # stable: teams stay in their order
+    cells.sort(key=lambda c: [t.slug for t in chosen].index(c.team))
     for line in table(course, milestones, cells):
         out.line(line)
     for w in runner.warnings:
@@ -122,7 +130,8 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
     _write_reports(actions, "classroom-ops-check", json_path, md_path, data, md)
     repo_of = {t.slug: course.repo_for(t) for t in course.teams}
     notes = [(f"{repo_of[c.team]}/{f['path']}", f"{c.team}: {c.milestone}", f.get("line"),
-              f["message"]) for c in cells if c.status == "missing" for f in c.findings]
+              f["message"]) for c in cells if c.status == "missing" for f in c.findings
+             if f["path"]]
     actions.annotate(notes)
     n_findings = sum(len(c.findings) for c in cells if c.status == "missing")
     errors = [c for c in cells if c.status == "error"]

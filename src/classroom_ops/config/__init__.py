@@ -13,7 +13,17 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import ConfigError, Problem
-from ..model import Course, Deliverable, Extension, Milestone, Team
+from ..model import (
+    MEETING_KINDS,
+    Course,
+    Deliverable,
+    Extension,
+    LatePolicy,
+    Milestone,
+    Slot,
+    Student,
+    Team,
+)
 from ..names import is_login, slugify
 from ..roster import read_roster
 from ..timeline import DeadlineError, parse_duration, parse_hhmm, resolve, zone
@@ -86,6 +96,7 @@ class _Builder:
         self.d: dict = src.data  # type: ignore[assignment]
         self.base_dir = base_dir
         self.problems: list[Problem] = []
+        self.roster_rows: dict[str, object] = {}  # login (lower case) -> RosterRow
 
     def err(self, path, message, **kw):
         self.problems.append(self.src.problem(path, message, **kw))
@@ -121,6 +132,7 @@ class _Builder:
         policy = self.d.get("policy") or {}
         grace = parse_duration(policy.get("grace", 0))
         extensions = self._extensions(policy, teams, milestones, when)
+        late_policy = self._late_policy(policy)
         archive = self.d.get("archive")
         if archive:
             if archive["milestone"] not in {m.id for m in milestones}:
@@ -161,6 +173,8 @@ class _Builder:
             archive_milestone=archive["milestone"] if archive else None,
             archive_include=tuple(archive.get("include", [])) if archive else (),
             areas=tuple(archive.get("areas", [])) if archive else (),
+            students=tuple(self._student(login) for t in teams for login in t.members),
+            late_policy=late_policy,
             source=self.src.file, raw=self.d,
             warnings=tuple(p for p in self.problems if p.severity == "warning"),
         )
@@ -248,6 +262,7 @@ class _Builder:
         self.problems.extend(problems)
         by_team: dict[str, tuple[Problem, list]] = {}
         for row in rows:
+            self.roster_rows[row.login.lower()] = row
             here = Problem(str(path), row.line, None, "")
             entry = by_team.setdefault(row.team, (here, []))
             entry[1].append((row.login, here))
@@ -257,6 +272,7 @@ class _Builder:
         out: list[Milestone] = []
         seen: set[str] = set()
         previous = None
+        previous_due = None  # a meeting's booking opens when the milestone before it is due
         for i, m in enumerate(self.d["milestones"]):
             if m["id"] in seen:
                 self.err(("milestones", i, "id"), f"milestone id '{m['id']}' is used twice")
@@ -270,9 +286,57 @@ class _Builder:
                 previous = (m["id"], due)
             dels = [self._deliverable(dv, ("milestones", i, "deliverables", j))
                     for j, dv in enumerate(m.get("deliverables", []))]
+            kind = m.get("kind", "files")
+            slots, opens = self._meeting(m, i, kind, due, when, previous_due)
+            previous_due = due if due is not None else previous_due
             out.append(Milestone(m["id"], m["title"], due, str(m["due"]),
-                                 tuple(d for d in dels if d)))
+                                 tuple(d for d in dels if d), kind, slots, opens))
         return out
+
+    def _meeting(self, m: dict, i: int, kind: str, due, when, previous_due):
+        """Slots and opening of a meeting or presentation (and none for files)."""
+        here = ("milestones", i)
+        if kind not in MEETING_KINDS:
+            for key in ("slots", "opens"):
+                if key in m:
+                    self.err(here + (key,), f"'{key}' is only for milestones of kind meeting or "
+                                            "presentation; add `kind: meeting` or remove it")
+            return (), None
+        if m.get("deliverables"):
+            self.err(here + ("deliverables",), f"a {kind} is signed off by staff and has no "
+                     "deliverables; make the files a milestone of their own")
+        if not m.get("slots"):
+            self.err(here + ("id",), f"milestone '{m['id']}' is a {kind}: list its `slots` "
+                     "(at, length, where, staff) for teams to book")
+        staff = {x.lower() for x in (self.d.get("staff") or {}).get("members", [])}
+        slots = []
+        for j, sd in enumerate(m.get("slots") or []):
+            at = when(sd["at"], here + ("slots", j, "at"))
+            try:
+                length = parse_duration(sd.get("length", "30m"))
+            except DeadlineError as e:
+                self.err(here + ("slots", j, "length"), str(e))
+                continue
+            for k, login in enumerate(sd.get("staff", [])):
+                if login.lower() not in staff:
+                    self.err(here + ("slots", j, "staff", k), f"'{login}' is not in "
+                             "staff.members; only course staff hold meetings")
+            if at is None:
+                continue
+            if due is not None and at > due:
+                self.err(here + ("slots", j, "at"), f"slot {j + 1} starts after the deadline "
+                         f"of '{m['id']}'; a team could not be signed off in time")
+            slots.append(Slot(at, length, sd.get("where", ""), tuple(sd.get("staff", []))))
+        starts = [s.at for s in slots]
+        for j, s in enumerate(slots):
+            if starts.count(s.at) > 1 and s.where and [t.where for t in slots
+                                                       if t.at == s.at].count(s.where) > 1:
+                self.err(here + ("slots", j, "at"), f"slot {j + 1} is listed twice (same time "
+                         "and place)")
+        opens = when(m["opens"], here + ("opens",)) if "opens" in m else previous_due
+        if opens is not None and due is not None and opens >= due:
+            self.err(here + ("opens",), f"milestone '{m['id']}' opens after its deadline")
+        return tuple(slots), opens
 
     def _deliverable(self, dv: dict, path) -> Deliverable | None:
         if ("path" in dv) == ("any_of" in dv):
@@ -288,6 +352,35 @@ class _Builder:
             if lo in dv and hi in dv and dv[lo] > dv[hi]:
                 self.err(path + (lo,), f"{lo} ({dv[lo]}) is more than {hi} ({dv[hi]})")
         return deliverable_from_dict(dv)
+
+    def _student(self, login: str) -> Student:
+        row = self.roster_rows.get(login.lower())
+        if row is None:
+            return Student(login)
+        return Student(login, row.name, row.student_id, row.email)
+
+    def _late_policy(self, policy) -> LatePolicy | None:
+        late = policy.get("late")
+        if not late:
+            return None
+        try:
+            penalty = float(str(late["penalty"]).strip().rstrip("%"))
+        except ValueError:
+            penalty = -1.0
+        if not 0 <= penalty <= 100:
+            self.err(("policy", "late", "penalty"), f"policy.late.penalty {late['penalty']!r} "
+                     "must be a percentage between 0 and 100, like 10%")
+            return None
+        try:
+            per = parse_duration(late.get("per", "1d"))
+            zero = parse_duration(late["zero_after"]) if "zero_after" in late else None
+        except DeadlineError as e:
+            self.err(("policy", "late"), f"policy.late: {e}")
+            return None
+        if per.total_seconds() <= 0:
+            self.err(("policy", "late", "per"), "policy.late.per must be longer than 0")
+            return None
+        return LatePolicy(penalty, per, zero)
 
     def _extensions(self, policy, teams, milestones, when) -> list[Extension]:
         out = []
