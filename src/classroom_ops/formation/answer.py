@@ -101,7 +101,7 @@ def render(r: Registration, settings: Settings, closed: bool) -> str:
 
 
 def _next(r: Registration, settings: Settings, closed: bool) -> str:
-    when = _when(settings.closes)
+    when = _when(settings.local(settings.closes))
     if r.state == WITHDRAWN:
         return "This registration is withdrawn. Reopen the issue to register the team again."
     if r.state == CONFIRMED:

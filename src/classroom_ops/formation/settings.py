@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import UsageError
 from ..names import is_login, slugify
@@ -28,7 +29,14 @@ class Settings:
     roster: tuple[str, ...]  # every student login known (e-mail-only students join later)
     closes: datetime
     course: str = ""
+    timezone: str = "UTC"  # how times are shown to students
     reserved: tuple[str, ...] = (STUDENTS_TEAM,)  # team slugs a registration cannot take
+
+    def local(self, t: datetime) -> datetime:
+        try:
+            return t.astimezone(ZoneInfo(self.timezone))
+        except (ZoneInfoNotFoundError, ValueError):
+            return t
 
     @property
     def full_name(self) -> str:
@@ -42,6 +50,7 @@ class Settings:
             "version": 1, "org": self.org, "hub": self.hub, "course": self.course,
             "size": self.size, "areas": list(self.areas), "staff": list(self.staff),
             "roster": sorted(self.roster, key=str.lower), "closes": self.closes.isoformat(),
+            "timezone": self.timezone,
             "reserved": list(self.reserved),
         }, indent=2, ensure_ascii=False) + "\n"
 
@@ -56,7 +65,7 @@ class Settings:
                     areas=tuple(str(a) for a in d.get("areas", [])),
                     staff=tuple(str(x) for x in d.get("staff", [])),
                     roster=tuple(str(x) for x in d.get("roster", [])), closes=closes,
-                    course=str(d.get("course", "")),
+                    course=str(d.get("course", "")), timezone=str(d.get("timezone", "UTC")),
                     reserved=tuple(str(x) for x in d.get("reserved", [STUDENTS_TEAM])))
         except (ValueError, KeyError, TypeError, AttributeError) as e:
             raise UsageError(f"{where}: not a formation settings file ({e}); provision writes "
@@ -81,6 +90,6 @@ class Settings:
         roster = tuple(v for k, v in known.items() if k not in staff_lower)
         return cls(org=course.org, hub=f.repo, size=f.size, areas=course.areas,
                    staff=course.staff_members, roster=roster, closes=f.closes,
-                   course=course.name,
+                   course=course.name, timezone=course.timezone,
                    reserved=(STUDENTS_TEAM, slugify(course.staff_team),
                              *(t.slug for t in course.teams)))

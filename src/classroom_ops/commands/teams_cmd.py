@@ -1,0 +1,123 @@
+"""`classroom-ops teams`: team formation in the course hub (sync, status, match)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..ci_env import Actions
+from ..config import load_course
+from ..errors import NotFound, UsageError
+from ..fileio import write_atomic
+from ..formation.settings import STUDENTS_TEAM, Settings
+from ..formation.standing import CONFIRMED, PENDING, PROBLEM, Standing
+from ..output import Reporter
+from .provision_cmd import connect
+
+
+@click.group()
+def teams() -> None:
+    """Team formation: students register teams in the course hub (docs/team-formation.md)."""
+
+
+def _settings(ctx, gh, settings_file: str | None) -> Settings:
+    """The hub's settings file (in the hub's workflow), else the course file plus the students
+    who have joined the org (e-mail invitees have a login only once they accept)."""
+    if settings_file:
+        try:
+            text = Path(settings_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise UsageError(f"cannot read {settings_file}: {e}") from None
+        return Settings.from_json(text, settings_file)
+    from ..cli import config_path
+
+    course = load_course(config_path(ctx))
+    if course.formation is None:
+        return Settings.from_course(course)  # raises the explanation
+    try:
+        joined = tuple(sorted(gh.team_members(course.org, STUDENTS_TEAM)))
+    except NotFound:
+        joined = ()  # not provisioned yet
+    return Settings.from_course(course, extra_students=joined)
+
+
+def standing_json(st: Standing) -> dict:
+    return {
+        "teams": [{"name": r.name, "slug": r.slug, "members": list(r.members), "state": r.state,
+                   "issue": r.number, "interests": r.interests,
+                   "interests_other": r.form.other, "waiting": r.waiting,
+                   "approved_by": r.approved_by, "staff_made": r.staff_made}
+                  for r in st.teams()],
+        "unteamed": list(st.unteamed),
+        "closed": st.closed,
+    }
+
+
+settings_option = click.option(
+    "--settings", "settings_file", type=click.Path(dir_okay=False), metavar="FILE",
+    help="The hub's formation settings (what the hub's workflow passes) instead of the course "
+         "file.")
+
+
+@teams.command()
+@settings_option
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@click.pass_context
+def sync(ctx, settings_file, dry_run) -> int:
+    """Answer every registration in the hub and set its label; safe to run at any time."""
+    from ..cli import Settings as CliSettings
+    from ..formation.sync import sync as run_sync
+
+    cli = ctx.find_object(CliSettings)
+    out = Reporter()
+    gh = connect(cli)
+    Actions().mask(cli.token())
+    settings = _settings(ctx, gh, settings_file)
+    me = gh.whoami()
+    st, changes = run_sync(gh, settings, me=me, dry_run=dry_run, log=out.line)
+    _summary(out, st)
+    out.line(f"{len(changes)} registration{'s' if len(changes) != 1 else ''} "
+             f"{'would change' if dry_run else 'changed'}; {gh.stats.reads} reads, "
+             f"{gh.stats.writes} writes" + ("; dry run: nothing written" if dry_run else ""))
+    return 0
+
+
+@teams.command()
+@settings_option
+@click.option("--json", "json_path", type=click.Path(dir_okay=False),
+              help="Write the teams and the students in no team as JSON.")
+@click.pass_context
+def status(ctx, settings_file, json_path) -> int:
+    """List confirmed and pending teams and the students in no team; writes nothing."""
+    from ..cli import Settings as CliSettings
+    from ..formation.sync import read_hub, standing_of
+
+    cli = ctx.find_object(CliSettings)
+    out = Reporter()
+    gh = connect(cli)
+    settings = _settings(ctx, gh, settings_file)
+    st = standing_of(gh, settings, read_hub(gh, settings), gh.whoami())
+    for r in st.teams():
+        extra = f" (waiting for {', '.join(r.waiting)})" if r.state == PENDING and r.waiting \
+            else ""
+        out.line(f"#{r.number:<4} {r.state:9} {r.slug or '-':24} {', '.join(r.members)}{extra}")
+        if r.state == PROBLEM:
+            for p in r.problems:
+                out.line(f"      - {p}")
+    _summary(out, st)
+    if st.unteamed:
+        out.line("in no team: " + ", ".join(st.unteamed))
+    if json_path:
+        write_atomic(json_path, json.dumps(standing_json(st), indent=2, ensure_ascii=False)
+                     + "\n")
+        out.line(f"wrote {json_path}")
+    return 0
+
+
+def _summary(out: Reporter, st: Standing) -> None:
+    n = {s: len(st.teams(s)) for s in (CONFIRMED, PENDING, PROBLEM)}
+    out.line(f"{n[CONFIRMED]} confirmed, {n[PENDING]} pending, {n[PROBLEM]} with a problem; "
+             f"{len(st.unteamed)} of {len(st.students)} students in no team"
+             + ("; registration is closed" if st.closed else ""))

@@ -1,0 +1,163 @@
+"""`teams sync` on the sandbox: one answer per registration kept up to date, labels as output,
+idempotent, and safe when two events race. Students act with their own tokens (PyGithub);
+the sync runs with an App installation token, as the hub's workflow would."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from classroom_ops.adapter import GitHub
+from classroom_ops.config import load_course
+from classroom_ops.formation.settings import Settings
+from classroom_ops.formation.sync import sync
+from support import ROOT
+
+from .formation_env import STAFF, STUDENTS, HubEnv, make_hub_by_hand, start, write_course
+
+
+@pytest.fixture
+def hub(sandbox, tmp_path, run_cli, monkeypatch) -> HubEnv:
+    config = write_course(tmp_path, ROOT / "templates" / "repo")
+    tokens = sandbox.seed({"orgs": [{"login": "dls", "owners": ["prof-lee"],
+                                     "members": ["ta-kim", *STUDENTS]}]})
+    start(sandbox)
+    make_hub_by_hand(sandbox, tokens)
+    tokens["bot"] = sandbox.create_installation("dls")
+    env = HubEnv(sandbox, tmp_path, config, tokens, run_cli, monkeypatch)
+    settings = Settings.from_course(load_course(config))
+    env.settings = settings
+    (tmp_path / "formation.json").write_text(settings.to_json())
+    return env
+
+
+def bot_sync(env: HubEnv, *extra: str):
+    env.monkeypatch.setenv("GITHUB_TOKEN", env.tokens["bot"])
+    return env.run_cli("teams", "sync", "--settings", str(env.dir / "formation.json"),
+                       "--api-url", env.sandbox.api_url, *extra)
+
+
+def test_answer_then_confirmations_then_nothing_to_do(hub):
+    n = hub.register("alice", "Sparse Squad", ["bob", "@carol"])
+    res = bot_sync(hub)
+    assert res.code == 0, res.err
+    [ans] = hub.answers(n)
+    assert ans.user.login == "classroom-ops-dls[bot]"
+    assert "waiting for teammates" in ans.body and "`carol` | waiting" in ans.body
+    assert hub.team_labels(n) == ["team: pending"]
+    hub.say("bob", n, "/confirm")
+    hub.say("carol", n, "/confirm")
+    hub.sandbox.clear_requests()
+    res = bot_sync(hub)
+    assert "#1: confirmed: answer updated, label team: confirmed" in res.out
+    [again] = hub.answers(n)
+    assert again.id == ans.id and "### Team registration: confirmed" in again.body
+    assert hub.team_labels(n) == ["team: confirmed"]
+    assert [(w["method"], w["path"]) for w in hub.writes()] == [
+        ("PATCH", f"/repos/dls/course-hub/issues/comments/{ans.id}"),
+        ("PATCH", f"/repos/dls/course-hub/issues/{n}")]
+    hub.sandbox.clear_requests()
+    res = bot_sync(hub)
+    assert "0 registrations changed" in res.out and hub.writes() == []
+    # who am I (refused to an App), GitHub's clock, the issues, the one registration's comments
+    gets = [r["path"] for r in hub.sandbox.requests()]
+    assert gets == ["/user", "/rate_limit", "/repos/dls/course-hub/issues",
+                    f"/repos/dls/course-hub/issues/{n}/comments"]
+
+
+def test_labels_are_output_only(hub):
+    n = hub.register("alice", "Sparse Squad", ["bob", "carol"])
+    bot_sync(hub)
+    # a TA (or anyone with triage) sets the label by hand: the state does not follow it
+    hub.issue(n, "prof-lee").set_labels("team: confirmed", "team registration")
+    res = bot_sync(hub, "--dry-run")
+    assert "label team: pending" in res.out and "dry run: nothing written" in res.out
+    assert hub.team_labels(n) == ["team: confirmed"]
+    bot_sync(hub)
+    assert hub.team_labels(n) == ["team: pending"]
+    assert "team registration" in [lb.name for lb in hub.issue(n).labels]
+
+
+def test_a_forged_answer_and_a_students_approve_change_nothing(hub):
+    n = hub.register("alice", "Big Four", ["bob", "carol", "dave"])
+    bot_sync(hub)
+    [ans] = hub.answers(n)
+    forged = ans.body.replace('"after":0', '"after":1').replace(
+        "needs a fix", "confirmed")
+    hub.say("bob", n, forged)
+    hub.say("bob", n, "/approve")
+    for s in ("bob", "carol", "dave"):
+        hub.say(s, n, "/confirm")
+    bot_sync(hub)
+    assert hub.team_labels(n) == ["team: problem"]
+    mine = [c for c in hub.answers(n) if c.user.login.endswith("[bot]")]
+    assert len(mine) == 1 and "teams have 3" in mine[0].body
+    hub.say("ta-kim", n, "/approve")
+    bot_sync(hub)
+    assert hub.team_labels(n) == ["team: confirmed"]
+    assert "Approved by staff (`ta-kim`)" in hub.answers(n)[0].body
+
+
+def test_student_text_pings_nobody_and_renders_nothing(hub):
+    n = hub.register("alice", "@everyone <img src=x> **Bold**", ["bob", "carol"],
+                     other="cc @prof-lee #1 https://evil.example [x](javascript:alert(1))")
+    bot_sync(hub)
+    [ans] = hub.answers(n)
+    for bad in ("@everyone", "@prof-lee", "<img", "**Bold**", "https://", "[x](javascript",
+                "#1 "):
+        assert bad not in ans.body, bad
+
+
+def _sync_in_thread(env, results):
+    gh = GitHub(env.sandbox.api_url, env.tokens["bot"], write_delay=0)
+    results.append(sync(gh, env.settings, me=None))
+
+
+def test_two_confirmations_synced_at_once_end_in_one_state(hub):
+    n = hub.register("alice", "Sparse Squad", ["bob", "carol"])
+    bot_sync(hub)
+    hub.say("bob", n, "/confirm")
+    hub.say("carol", n, "/confirm")
+    results: list = []
+    threads = [threading.Thread(target=_sync_in_thread, args=(hub, results)) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 2
+    assert len(hub.answers(n)) == 1 and hub.team_labels(n) == ["team: confirmed"]
+    before = hub.answers(n)[0].body
+    hub.sandbox.clear_requests()
+    bot_sync(hub)
+    assert hub.answers(n)[0].body == before
+    assert hub.writes() == []
+
+
+def test_a_race_on_the_first_answer_leaves_one_answer(hub):
+    n = hub.register("alice", "Sparse Squad", ["bob", "carol"])
+    results: list = []
+    threads = [threading.Thread(target=_sync_in_thread, args=(hub, results)) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    bot_sync(hub)
+    live = [c for c in hub.issue(n).get_comments() if "classroom-ops:team-registration" in c.body]
+    assert len(live) == 1
+    hub.sandbox.clear_requests()
+    bot_sync(hub)
+    assert hub.writes() == []
+
+
+def test_instructor_runs_it_from_the_course_file_too(hub):
+    n = hub.register("alice", "Sparse Squad", ["bob", "carol"])
+    res = hub.run("teams", "sync")
+    assert res.code == 0, res.err
+    [ans] = hub.answers(n)
+    assert ans.user.login == "prof-lee"
+    # and the workflow's bot then takes over the same answer, not a second one
+    hub.say("bob", n, "/confirm")
+    bot_sync(hub)
+    assert len(hub.answers(n)) == 1 and "`bob` | confirmed" in hub.answers(n)[0].body
+    assert STAFF[0] == "prof-lee"
