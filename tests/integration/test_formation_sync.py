@@ -161,3 +161,26 @@ def test_instructor_runs_it_from_the_course_file_too(hub):
     bot_sync(hub)
     assert len(hub.answers(n)) == 1 and "`bob` | confirmed" in hub.answers(n)[0].body
     assert STAFF[0] == "prof-lee"
+
+
+def test_status_json_follows_the_contract_and_writes_nothing(hub):
+    a = hub.register("alice", "Sparse Squad", ["bob", "carol"], areas=["Quantization", "Data"])
+    hub.say("bob", a, "/confirm")
+    hub.say("carol", a, "/confirm")
+    d = hub.register("dave", "Dense Crew", ["erin", "nobody-here"])
+    hub.sandbox.clear_requests()
+    out = hub.dir / "teams.json"
+    res = hub.run("teams", "status", "--json", str(out))
+    assert res.code == 0, res.err
+    assert hub.writes() == []
+    import json
+
+    data = json.loads(out.read_text())
+    assert set(data) >= {"teams", "unteamed"}
+    t1, t2 = data["teams"]
+    assert {k: t1[k] for k in ("name", "slug", "members", "state", "issue", "interests")} == {
+        "name": "Sparse Squad", "slug": "sparse-squad", "members": ["alice", "bob", "carol"],
+        "state": "confirmed", "issue": a, "interests": ["Quantization", "Data"]}
+    assert (t2["state"], t2["issue"]) == ("problem", d)
+    assert data["unteamed"] == sorted(set(STUDENTS) - {"alice", "bob", "carol", "dave", "erin"})
+    assert "there is no GitHub user nobody-here" in res.out
