@@ -50,6 +50,7 @@ class Team:
     name: str
     slug: str
     members: tuple[str, ...]
+    interests: tuple[str, ...] = ()  # project areas a registered team chose (formation)
 
 
 @dataclass(frozen=True)

@@ -383,6 +383,15 @@ class GitHub:
         items = self.t.paginate(f"/orgs/{org}/invitations", what=f"{org}'s invitations")
         return [{"login": d.get("login"), "email": d.get("email")} for d in items]
 
+    def team_membership_state(self, org: str, slug: str, login: str) -> str | None:
+        """'active' or 'pending' (invited, not accepted), or None when not in the team."""
+        try:
+            _, d = self.t.call("GET", f"/orgs/{org}/teams/{slug}/memberships/{login}",
+                               what=f"{login}'s membership of {slug}")
+        except NotFound:
+            return None
+        return d.get("state", "active")
+
 
 def _thread(d: dict) -> Thread:
     return Thread(number=d["number"], title=d.get("title") or "", body=d.get("body") or "",

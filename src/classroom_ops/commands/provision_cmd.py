@@ -49,6 +49,12 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
                          f"{', '.join(t.slug for t in course.teams)}")
     out = Reporter()
     gh = connect(settings, write_delay)
+    hub_steps: list[str] = []
+    if course.formation is not None:  # team formation: the hub, then the registered teams
+        from ..formation.provisioning import hub_plan, with_registered_teams
+
+        course = with_registered_teams(gh, course, out.line)
+        hub_steps = hub_plan(gh, course, out.line)
     run = prepare(gh, course, path.parent, list(teams) or None)
     plan = run.plan
 
@@ -67,7 +73,7 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
     summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts.items()))
     out.line(f"{len(plan.steps)} changes for {changed} teams" + (f" ({summary})" if summary
                                                                   else ""))
-    if not plan.steps:
+    if not plan.steps and not hub_steps:
         out.line("nothing to do: up to date")
         return 0
     if dry_run:
@@ -84,6 +90,10 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
         results = run.apply(on_team=progress.team_done)
     finally:
         progress.close()
+    if hub_steps:  # after the teams: the staff team exists by now
+        from ..formation.hub import setup_hub
+
+        setup_hub(gh, course, log=lambda s: out.line(f"hub: {s}"))
     failed = [r for r in results if r.error]
     out.line("")
     out.line(f"{'team':24} {'result':8} changes")
