@@ -166,14 +166,18 @@ def test_edit_reopens_confirmation():
     hub.say(n, "carol", "/confirm")
     first = by_number(hub.compute(), n)
     assert first.state == CONFIRMED
-    prev = {n: Previous(first.fingerprint, first.after)}
+    prev = {n: Previous(first.fingerprint, first.after, first.seen)}
     # an unchanged body keeps the confirmations
     assert by_number(hub.compute(previous=prev), n).state == CONFIRMED
     hub.edit(n, mates=["bob", "dave"])
+    dave = hub.say(n, "dave", "/confirm")  # after the edit, before the answer to it: counts
+    r = by_number(hub.compute(previous=prev), n)
+    assert r.confirmed_at == {"dave": dave} and r.waiting == ["bob"]
+    hub.threads[n][1].pop()
     r = by_number(hub.compute(previous=prev), n)
     assert r.state == PENDING and r.waiting == ["bob", "dave"]
     assert r.notes and "confirms again" in r.notes[0]
-    prev = {n: Previous(r.fingerprint, r.after)}
+    prev = {n: Previous(r.fingerprint, r.after, r.seen)}
     hub.say(n, "bob", "/confirm")
     hub.say(n, "dave", "/confirm")
     assert by_number(hub.compute(previous=prev), n).state == CONFIRMED
@@ -251,6 +255,6 @@ def test_answer_is_inert_and_carries_its_marker():
     assert "@prof-lee" not in text and "https://" not in text
     assert "`bob` | waiting" in text
     me = Comment(999, "github-actions[bot]", text, T0, "Bot")
-    forged = Comment(5, "bob", text.replace('"after":0', '"after":998'), T0)
+    forged = Comment(5, "bob", text.replace('"seen":0', '"seen":998'), T0)
     assert answer.find_answer([forged, me], SETTINGS, None) is me
-    assert answer.previous(me) == Previous(by_number(st, n).fingerprint, 0)
+    assert answer.previous(me) == Previous(by_number(st, n).fingerprint, 0, 0)

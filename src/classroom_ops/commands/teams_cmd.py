@@ -121,3 +121,47 @@ def _summary(out: Reporter, st: Standing) -> None:
     out.line(f"{n[CONFIRMED]} confirmed, {n[PENDING]} pending, {n[PROBLEM]} with a problem; "
              f"{len(st.unteamed)} of {len(st.students)} students in no team"
              + ("; registration is closed" if st.closed else ""))
+
+
+@teams.command()
+@click.option("--apply", is_flag=True, help="Register the proposed teams as staff-made teams "
+              "and tell the students in the hub.")
+@click.option("--dry-run", is_flag=True, help="With --apply: say what would be written.")
+@click.pass_context
+def match(ctx, apply, dry_run) -> int:
+    """Propose teams of the course's size for the students in no team, by shared interests."""
+    from ..cli import Settings as CliSettings
+    from ..formation.match import propose
+    from ..formation.sync import read_hub, standing_of
+
+    cli = ctx.find_object(CliSettings)
+    out = Reporter()
+    gh = connect(cli)
+    settings = _settings(ctx, gh, None)
+    me = gh.whoami()
+    hub = read_hub(gh, settings)
+    st = standing_of(gh, settings, hub, me)
+    proposals = propose(st, settings)
+    if not proposals:
+        out.line("every student is in a team (confirmed, pending or with a problem to fix): "
+                 "nothing to match")
+        return 0
+    for p in proposals:
+        out.line(f"{p.name}: {', '.join(p.members)} ({p.why})")
+    if not apply or dry_run:
+        out.line(f"{len(proposals)} team{'s' if len(proposals) != 1 else ''} proposed; "
+                 + ("dry run: nothing written" if apply else "rerun with --apply to register "
+                    "them"))
+        return 0
+    if me is not None and not settings.is_staff(me):
+        raise UsageError(f"{me} is not in the course's staff.members, so teams registered by "
+                         "this token would count as a student's: run it as staff")
+    from ..formation.placing import place
+
+    place(gh, settings, st, proposals, log=out.line)
+    from ..formation.sync import sync as run_sync
+
+    run_sync(gh, settings, me=me, log=out.line)
+    out.line(f"{len(proposals)} staff-made team{'s' if len(proposals) != 1 else ''} "
+             f"registered; {gh.stats.writes} writes")
+    return 0

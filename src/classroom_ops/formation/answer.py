@@ -16,7 +16,9 @@ from ..ghdata import Comment
 from ..names import is_login
 from ..rules.text import neutralize
 from .settings import Settings
-from .standing import CONFIRMED, PENDING, PROBLEM, WITHDRAWN, Previous, Registration
+from .standing import (
+    CONFIRMED, LOOKING, PENDING, PROBLEM, WITHDRAWN, Previous, Registration,
+)
 
 MARKER = "<!-- classroom-ops:team-registration "
 _MARK = re.compile(r"<!-- classroom-ops:team-registration (\{[^<>]{0,200}\}) -->")
@@ -25,6 +27,7 @@ HEADLINES = {
     PENDING: "waiting for teammates to confirm",
     PROBLEM: "needs a fix",
     WITHDRAWN: "withdrawn (the issue is closed)",
+    LOOKING: "looking for teammates",
 }
 
 
@@ -50,7 +53,7 @@ def previous(answer: Comment | None) -> Previous | None:
         return None
     try:
         d = json.loads(m.group(1))
-        return Previous(str(d["fp"]), int(d["after"]))
+        return Previous(str(d["fp"]), int(d["after"]), int(d.get("seen", d["after"])))
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -60,13 +63,14 @@ def _who(login: str) -> str:
 
 
 def render(r: Registration, settings: Settings, closed: bool) -> str:
-    mark = json.dumps({"fp": r.fingerprint, "after": r.after}, separators=(",", ":"))
+    mark = json.dumps({"fp": r.fingerprint, "after": r.after, "seen": r.seen},
+                      separators=(",", ":"))
     lines = [f"{MARKER}{mark} -->", f"### Team registration: {HEADLINES[r.state]}", ""]
     if r.form.team_name:
         slug = f" (`{r.slug}`)" if r.slug else ""
         lines.append(f"**Team:** {neutralize(r.name, 80)}{slug}")
         lines.append("")
-    if r.state != WITHDRAWN and r.members:
+    if r.state not in (WITHDRAWN, LOOKING) and r.members:
         lines += ["| member | |", "| --- | --- |"]
         for m in r.members:
             if r.staff_made:
@@ -104,6 +108,10 @@ def _next(r: Registration, settings: Settings, closed: bool) -> str:
     when = _when(settings.local(settings.closes))
     if r.state == WITHDRAWN:
         return "This registration is withdrawn. Reopen the issue to register the team again."
+    if r.state == LOOKING:
+        return ("No teammates are named, so this registers no team: it tells staff you are "
+                "looking for one, and your interests. Edit the issue to name teammates, or wait: "
+                "staff place students in no team into teams after registration closes.")
     if r.state == CONFIRMED:
         return ("The team is confirmed. Staff create its repository after registration closes "
                 f"({when}).")

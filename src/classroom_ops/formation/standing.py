@@ -18,15 +18,22 @@ from .form import Form, parse
 from .settings import Settings
 
 CONFIRMED, PENDING, PROBLEM, WITHDRAWN = "confirmed", "pending", "problem", "withdrawn"
+# A registration naming no teammate: a student looking for a team, with their interests, for
+# `teams match`. It forms no team and claims nobody.
+LOOKING = "looking"
 
 
 @dataclass(frozen=True)
 class Previous:
-    """What the tool's last answer on an issue recorded: the version teammates confirmed, and the
-    last comment id before that version (earlier `/confirm`s were for an older version)."""
+    """What the tool's last answer on an issue recorded: the version teammates confirmed, the
+    last comment id before that version (earlier `/confirm`s were for an older version), and
+    the last comment id it had read. When the version changes, confirmations read by the last
+    answer were for the old version; later ones count (a confirmation written between an edit
+    and the answer to the edit counts for the new version)."""
 
     fingerprint: str
     after: int = 0
+    seen: int = 0  # the last comment id that answer had read
 
 
 def command(body: str) -> str | None:
@@ -51,6 +58,7 @@ class Registration:
     fingerprint: str
     after: int
     created_at: datetime
+    seen: int = 0
     open: bool = True
     elsewhere: dict[str, Registration] = field(default_factory=dict)  # lower login -> their team
     confirmed_at: dict[str, int] = field(default_factory=dict)  # lower login -> comment id
@@ -74,6 +82,10 @@ class Registration:
     @property
     def interests(self) -> list[str]:
         return list(self.form.areas)
+
+    @property
+    def open_team(self) -> bool:
+        return self.open and self.state != LOOKING
 
 
 @dataclass
@@ -115,7 +127,10 @@ def compute(threads: list[tuple[Thread, list[Comment]]], settings: Settings, now
     regs: list[Registration] = []
     for t, comments in sorted(threads, key=lambda tc: tc[0].number):
         regs.append(_one(t, comments, settings, staff, known, previous.get(t.number), closed))
-    live = [r for r in regs if r.open]
+    for r in regs:
+        if r.open and not r.staff_made and not r.form.teammates and not r.form.errors:
+            r.state = LOOKING
+    live = [r for r in regs if r.open and r.state != LOOKING]
     _claims(live)
     _names(live, settings)
     for r in live:
@@ -127,13 +142,17 @@ def compute(threads: list[tuple[Thread, list[Comment]]], settings: Settings, now
             r.state = WITHDRAWN
     named = {m.lower() for r in live for m in r.members if _chosen(r, m)}
     students = sorted(known.values(), key=str.lower)
+    for r in regs:
+        if r.state == LOOKING and r.author.lower() in named:
+            r.notes.append("you are in a team now (see its registration); close this issue")
     return Standing(regs, students, [s for s in students if s.lower() not in named], closed)
 
 
 def _one(t: Thread, comments: list[Comment], settings: Settings, staff: set[str],
          known: dict[str, str], prev: Previous | None, closed: bool) -> Registration:
     form = parse(t.body)
-    staff_made = t.author.lower() in staff
+    # Staff (or the tool's App, for `teams match --apply`) register teams for students.
+    staff_made = t.author.lower() in staff or t.author.endswith("[bot]")
     members: list[str] = [] if staff_made else [known.get(t.author.lower(), t.author)]
     for login in form.teammates:
         if login.lower() not in {m.lower() for m in members}:
@@ -145,10 +164,10 @@ def _one(t: Thread, comments: list[Comment], settings: Settings, staff: set[str]
     elif prev.fingerprint == fp:
         after = prev.after
     else:
-        after = last  # edited since the last answer: earlier confirmations were for the old one
+        after = prev.seen  # edited since the last answer: what it had read was for the old one
     r = Registration(t.number, t.author, t.html_url, form, slugify(form.team_name), members,
-                     staff_made, fp, after, t.created_at, open=t.state == "open")
-    if prev is not None and prev.fingerprint != fp and prev.after != after:
+                     staff_made, fp, after, t.created_at, open=t.state == "open", seen=last)
+    if prev is not None and prev.fingerprint != fp:
         r.notes.append("the registration was edited: every teammate confirms again")
     for c in sorted(comments, key=lambda c: c.id):
         if c.id <= after:
@@ -230,7 +249,7 @@ def _check_people(r: Registration, staff: set[str], known: dict[str, str],
 
 
 def _check_rest(r: Registration, settings: Settings, closed: bool) -> None:
-    if len(r.members) != settings.size and not r.approved_by:
+    if len(r.members) != settings.size and not r.approved_by and not r.staff_made:
         r.problems.append(f"the team has {len(r.members)} member"
                           f"{'s' if len(r.members) != 1 else ''}; teams have {settings.size} "
                           "(another size needs a staff member's /approve)")
