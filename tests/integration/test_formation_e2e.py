@@ -149,6 +149,7 @@ def test_a_registration_period(sandbox, tmp_path, run_cli, monkeypatch):
     data = json.loads((tmp_path / "teams.json").read_text())
     assert data["closed"] is True and data["missing"] == ["dave", "erin", "frank"]
     assert "3 students in no confirmed team: dave, erin, frank" in res.out
+    assert "dave is in no confirmed team (named in #2 (pending))" in res.out
 
     # provision: exactly the confirmed teams get repositories, with their area
     res = env.run("provision", "--yes")

@@ -11,6 +11,7 @@ from ..ci_env import Actions
 from ..config import load_course
 from ..errors import NotFound, UsageError
 from ..fileio import write_atomic
+from ..formation.judgment import judge
 from ..formation.settings import STUDENTS_TEAM, Settings
 from ..formation.standing import CONFIRMED, PENDING, PROBLEM, Standing
 from ..output import Reporter
@@ -52,6 +53,8 @@ def standing_json(st: Standing) -> dict:
                   for r in st.teams()],
         "unteamed": list(st.unteamed),
         "closed": st.closed,
+        # after registration closes: the team-formation milestone's judgment, per student
+        "missing": [f.message.split(" ", 1)[0] for f in judge(st, None)],
     }
 
 
@@ -109,6 +112,13 @@ def status(ctx, settings_file, json_path) -> int:
     _summary(out, st)
     if st.unteamed:
         out.line("in no team: " + ", ".join(st.unteamed))
+    findings = judge(st, None)
+    if findings:
+        out.line(f"registration has closed: {len(findings)} student"
+                 f"{'s' if len(findings) != 1 else ''} in no confirmed team: "
+                 + ", ".join(f.message.split(" ", 1)[0] for f in findings))
+        for f in findings:
+            out.line(f"  - {f.message} ({f.found})")
     if json_path:
         write_atomic(json_path, json.dumps(standing_json(st), indent=2, ensure_ascii=False)
                      + "\n")

@@ -131,7 +131,9 @@ def compute(threads: list[tuple[Thread, list[Comment]]], settings: Settings, now
         if r.open and not r.staff_made and not r.form.teammates and not r.form.errors:
             r.state = LOOKING
     live = [r for r in regs if r.open and r.state != LOOKING]
-    _claims(live)
+    # A registration opened after closing takes nobody from a team until staff approve it.
+    _claims([r for r in live if not (closed and r.created_at > settings.closes
+                                     and not r.approved_by and not r.staff_made)])
     _names(live, settings)
     for r in live:
         _check_people(r, staff, known, no_such_user)
