@@ -17,14 +17,15 @@ from pathlib import Path
 from github import Auth, Github
 
 from classroom_ops.formation.form import body_for
-from classroom_ops.sandbox import shapes
+from classroom_ops.sandbox import permissions, shapes
 from classroom_ops.sandbox.errors import ApiError, validation
 from classroom_ops.sandbox.routing import ROUTER, Response, route
 from classroom_ops.sandbox.state import level
 
 _PATCH_PATTERN = "/repos/{owner}/{repo}/issues/comments/{cid}"
-if not any(m == "PATCH" and "comments" in rx.pattern and "issues" in rx.pattern
-           for m, rx, _ in ROUTER.routes):
+# GitHub's docs: "Update an issue comment" needs issues (or pull requests) write.
+permissions.TABLE.setdefault(("PATCH", "/repos/{}/{}/issues/comments/{}"), permissions.ISSUES_W)
+if ("PATCH", _PATCH_PATTERN) not in ROUTER.patterns:
     @route("PATCH", _PATCH_PATTERN)
     def _patch_comment(ctx, owner: str, repo: str, cid: str) -> Response:
         r = ctx.repo(owner, repo, need="pull", write=True)
@@ -46,6 +47,8 @@ AREAS = ["Training Efficiency", "Quantization", "Inference", "Data"]
 STUDENTS = ["alice", "bob", "carol", "dave", "erin", "frank", "gina", "hal", "ivy", "jun",
             "kofi", "lena", "mateo", "nora", "omar", "priya", "quinn", "rosa", "sam", "tara"]
 STAFF = ["prof-lee", "ta-kim"]
+# What the hub's workflow grants its job (team-registration.yml), as an App installation's.
+WORKFLOW_TOKEN = {"issues": "write", "contents": "read"}
 
 COURSE = """\
 course:

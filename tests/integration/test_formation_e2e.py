@@ -17,7 +17,7 @@ import yaml
 from classroom_ops.formation.form import body_for
 from support import ROOT
 
-from .formation_env import AREAS, STUDENTS, HubEnv, start, write_course
+from .formation_env import AREAS, STUDENTS, WORKFLOW_TOKEN, HubEnv, start, write_course
 
 
 def test_a_registration_period(sandbox, tmp_path, run_cli, monkeypatch):
@@ -32,11 +32,11 @@ def test_a_registration_period(sandbox, tmp_path, run_cli, monkeypatch):
     (tmp_path / "formation.json").write_bytes(
         env.gh("prof-lee").get_repo(env.hub).get_contents(".classroom-ops/formation.json")
         .decoded_content)
-    tokens["bot"] = sandbox.create_installation("dls")
 
     def workflow():
-        """What the hub's workflow runs on every issue and comment event."""
-        monkeypatch.setenv("GITHUB_TOKEN", tokens["bot"])
+        """What the hub's workflow runs on every issue and comment event: a fresh token per
+        run, with only the job's permissions (issues: write, contents: read)."""
+        monkeypatch.setenv("GITHUB_TOKEN", sandbox.create_installation("dls", WORKFLOW_TOKEN))
         res = run_cli("teams", "sync", "--settings", str(tmp_path / "formation.json"),
                       "--api-url", sandbox.api_url)
         assert res.code == 0, res.err

@@ -14,7 +14,9 @@ from classroom_ops.formation.settings import Settings
 from classroom_ops.formation.sync import sync
 from support import ROOT
 
-from .formation_env import STAFF, STUDENTS, HubEnv, make_hub_by_hand, start, write_course
+from .formation_env import (
+    STAFF, STUDENTS, WORKFLOW_TOKEN, HubEnv, make_hub_by_hand, start, write_course,
+)
 
 
 @pytest.fixture
@@ -24,7 +26,7 @@ def hub(sandbox, tmp_path, run_cli, monkeypatch) -> HubEnv:
                                      "members": ["ta-kim", *STUDENTS]}]})
     start(sandbox)
     make_hub_by_hand(sandbox, tokens)
-    tokens["bot"] = sandbox.create_installation("dls")
+    tokens["bot"] = sandbox.create_installation("dls", WORKFLOW_TOKEN)
     env = HubEnv(sandbox, tmp_path, config, tokens, run_cli, monkeypatch)
     settings = Settings.from_course(load_course(config))
     env.settings = settings
