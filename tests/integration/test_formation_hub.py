@@ -62,3 +62,35 @@ def test_dry_run_then_setup_then_nothing_to_do(env):
     assert res.code == 0, res.err
     assert "nothing to do: up to date" in res.out
     assert env.writes() == []
+
+
+def test_students_without_a_login_are_invited_by_email_once(sandbox, tmp_path, run_cli,
+                                                            monkeypatch):
+    config = write_course(tmp_path, ROOT / "templates" / "repo", students=STUDENTS[:3],
+                          emails=["dana@uni.example", "eli@uni.example"])
+    tokens = sandbox.seed({"orgs": [{"login": "dls", "owners": ["prof-lee"],
+                                     "members": ["ta-kim"]}], "users": STUDENTS[:3]})
+    start(sandbox)
+    env = HubEnv(sandbox, tmp_path, config, tokens, run_cli, monkeypatch)
+    res = env.run("provision", "--yes")
+    assert res.code == 0, res.out + res.err
+    assert "dana@uni.example" not in res.out and "invite a student by e-mail (d…@uni.example)" \
+        in res.out
+    org = env.gh("prof-lee").get_organization("dls")
+    pending = list(org.invitations())
+    assert sorted(i.email for i in pending if i.email) == ["dana@uni.example", "eli@uni.example"]
+    assert sorted(i.login for i in pending if i.login) == sorted(STUDENTS[:3])
+    assert all(i.team_count == 1 for i in pending)  # into the students team once accepted
+    hub = env.gh("prof-lee").get_repo("dls/course-hub")
+    assert b"uni.example" not in hub.get_contents(".classroom-ops/formation.json").decoded_content
+    env.sandbox.clear_requests()
+    res = env.run("provision", "--yes")
+    assert res.code == 0 and "nothing to do: up to date" in res.out, res.out
+    assert env.writes() == []  # pending invitations (by login or e-mail) are not made again
+    # a week later unanswered invitations have expired: the next run invites again
+    from datetime import timedelta
+
+    sandbox.advance(timedelta(days=8))
+    res = env.run("provision", "--dry-run")
+    assert "hub: invite alice to students" in res.out
+    assert "invite a student by e-mail (d…@uni.example)" in res.out
