@@ -186,3 +186,22 @@ def test_status_json_follows_the_contract_and_writes_nothing(hub):
     assert (t2["state"], t2["issue"]) == ("problem", d)
     assert data["unteamed"] == sorted(set(STUDENTS) - {"alice", "bob", "carol", "dave", "erin"})
     assert "there is no GitHub user nobody-here" in res.out
+
+
+def test_what_one_event_costs(hub):
+    """Per workflow run: 3 reads + 1 per registration; writes only where something changed."""
+    teams = [("alice", ["bob", "carol"]), ("dave", ["erin", "frank"]), ("gina", ["hal", "ivy"]),
+             ("jun", ["kofi", "lena"]), ("mateo", ["nora", "omar"])]
+    numbers = [hub.register(a, f"Team {a.title()}", mates) for a, mates in teams]
+    bot_sync(hub)
+    hub.say("bob", numbers[0], "/confirm")  # still waiting for carol: the answer changes only
+    hub.sandbox.clear_requests()
+    bot_sync(hub)
+    reqs = hub.sandbox.requests()
+    assert len([r for r in reqs if r["method"] == "GET"]) == 3 + len(teams)
+    assert [(w["method"], w["path"]) for w in hub.writes()] == [
+        ("PATCH", f"/repos/dls/course-hub/issues/comments/{hub.answers(numbers[0])[0].id}")]
+    hub.say("carol", numbers[0], "/confirm")  # now confirmed: the answer and the label
+    hub.sandbox.clear_requests()
+    bot_sync(hub)
+    assert len(hub.writes()) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -258,3 +259,56 @@ def test_answer_is_inert_and_carries_its_marker():
     forged = Comment(5, "bob", text.replace('"seen":0', '"seen":998'), T0)
     assert answer.find_answer([forged, me], SETTINGS, None) is me
     assert answer.previous(me) == Previous(by_number(st, n).fingerprint, 0, 0)
+
+
+# -- matching and the judgment -------------------------------------------------------------------
+from classroom_ops.formation.judgment import judge  # noqa: E402
+from classroom_ops.formation.match import propose, sizes  # noqa: E402
+
+
+@pytest.mark.parametrize("n,want", [(0, []), (2, [2]), (3, [3]), (4, [4]), (5, [3, 2]),
+                                    (6, [3, 3]), (7, [4, 3]), (8, [4, 4]), (11, [4, 4, 3])])
+def test_team_sizes_differ_by_one_at_most(n, want):
+    assert sizes(n, 3) == want and sum(want) == n
+
+
+def test_match_groups_shared_interests_deterministically():
+    hub = Hub()
+    for who, area in [("alice", "Inference"), ("bob", "Quantization"), ("carol", "Inference"),
+                      ("dave", "Quantization"), ("erin", "Inference"),
+                      ("frank", "Quantization")]:
+        hub.register(who, "Anyone", [], areas=[area])
+    six = dataclasses.replace(SETTINGS, roster=tuple(ROSTER[:6]))
+    st = compute(list(hub.threads.values()), six, T0)
+    assert st.unteamed == ["alice", "bob", "carol", "dave", "erin", "frank"]
+    got = propose(st, six)
+    assert [(p.members, p.areas) for p in got] == [
+        (("bob", "dave", "frank"), ("Quantization",)),
+        (("alice", "carol", "erin"), ("Inference",))]
+    assert got[0].why == "all 3 chose Quantization"
+    assert propose(compute(list(hub.threads.values()), six, T0), six) == got  # deterministic
+
+
+def test_judgment_names_students_in_no_confirmed_team_after_closing_only():
+    hub = Hub()
+    a = hub.register("alice", "Sparse Squad", ["bob", "carol"])
+    hub.say(a, "bob", "/confirm")
+    hub.say(a, "carol", "/confirm")
+    hub.register("dave", "Dense Crew", ["erin", "frank"])
+    assert judge(hub.compute(), "team-formation") == []  # still open
+    found = judge(hub.compute(now=CLOSES + timedelta(seconds=1)), "team-formation")
+    assert [(f.message, f.found) for f in found][:3] == [
+        ("dave is in no confirmed team", "named in #2 (pending)"),
+        ("erin is in no confirmed team", "named in #2 (pending)"),
+        ("frank is in no confirmed team", "named in #2 (pending)")]
+    assert {f.message.split()[0] for f in found} == set(ROSTER) - {"alice", "bob", "carol"}
+    assert all(f.milestone == "team-formation" and f.rule == "no_team" for f in found)
+
+
+def test_a_late_registration_takes_nobody_from_a_team():
+    hub = Hub()
+    a = hub.register("alice", "Sparse Squad", ["bob", "carol"])
+    hub.say(a, "bob", "/confirm")
+    hub.register("bob", "Late", ["dave", "erin"], at=CLOSES + timedelta(hours=1))
+    st = hub.compute(now=CLOSES + timedelta(days=1))
+    assert by_number(st, a).problems == [] and by_number(st, 2).state == PROBLEM

@@ -160,7 +160,8 @@ def _one(t: Thread, comments: list[Comment], settings: Settings, staff: set[str]
         if login.lower() not in {m.lower() for m in members}:
             members.append(known.get(login.lower(), login))
     fp = form.fingerprint()
-    last = max((c.id for c in comments), default=0)
+    # Only commands matter here; counting every comment would rewrite answers for chatter.
+    last = max((c.id for c in comments if command(c.body)), default=0)
     if prev is None:
         after = 0
     elif prev.fingerprint == fp:
