@@ -152,6 +152,8 @@ def test_a_registration_period(sandbox, tmp_path, run_cli, monkeypatch):
     assert "dave is in no confirmed team (named in #2 (pending))" in res.out
 
     # provision: exactly the confirmed teams get repositories, with their area
+    res = env.run("provision", "--dry-run", "--team", "dense-crew")
+    assert res.code == 2 and "unknown team dense-crew" in res.err  # pending: no repository
     res = env.run("provision", "--yes")
     assert res.code == 0, res.out + res.err
     repos = {r.name for r in env.gh("prof-lee").get_organization("dls").get_repos()}

@@ -205,3 +205,10 @@ def test_what_one_event_costs(hub):
     hub.sandbox.clear_requests()
     bot_sync(hub)
     assert len(hub.writes()) == 2
+
+
+def test_status_prints_a_hostile_team_name_as_plain_text(hub):
+    hub.register("alice", "Students\u202e\x1b", ["bob", "carol"])
+    res = hub.run("teams", "status")
+    assert res.code == 0 and "\x1b" not in res.out and "\u202e" not in res.out
+    assert "the team name 'Students' is taken" in res.out  # readable, escapes gone

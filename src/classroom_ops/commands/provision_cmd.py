@@ -43,10 +43,8 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
     settings = ctx.find_object(Settings)
     path = config_path(ctx)
     course = load_course(path)
-    unknown = [t for t in teams if t not in {x.slug for x in course.teams}]
-    if unknown:
-        raise UsageError(f"unknown team {', '.join(unknown)}; teams are: "
-                         f"{', '.join(t.slug for t in course.teams)}")
+    if course.formation is None:
+        _known_teams(course, teams)
     out = Reporter()
     gh = connect(settings, write_delay)
     hub_steps: list[str] = []
@@ -55,6 +53,7 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
 
         course = with_registered_teams(gh, course, out.line)
         hub_steps = hub_plan(gh, course, out.line)
+        _known_teams(course, teams)  # registered teams count once registration has closed
     run = prepare(gh, course, path.parent, list(teams) or None)
     plan = run.plan
 
@@ -108,6 +107,13 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
         out.line("rerun the same command to finish: it only does what is still missing")
         return EXIT_PROBLEMS
     return 0
+
+
+def _known_teams(course, teams: tuple[str, ...]) -> None:
+    unknown = [t for t in teams if t not in {x.slug for x in course.teams}]
+    if unknown:
+        raise UsageError(f"unknown team {', '.join(unknown)}; teams are: "
+                         f"{', '.join(t.slug for t in course.teams) or 'none yet'}")
 
 
 class _Progress:

@@ -15,6 +15,7 @@ from ..formation.judgment import judge
 from ..formation.settings import STUDENTS_TEAM, Settings
 from ..formation.standing import CONFIRMED, PENDING, PROBLEM, Standing
 from ..output import Reporter
+from ..rules.text import plain
 from .provision_cmd import connect
 
 
@@ -107,8 +108,8 @@ def status(ctx, settings_file, json_path) -> int:
             else ""
         out.line(f"#{r.number:<4} {r.state:9} {r.slug or '-':24} {', '.join(r.members)}{extra}")
         if r.state == PROBLEM:
-            for p in r.problems:
-                out.line(f"      - {p}")
+            for p in r.problems:  # may quote a student's team name: printable text only
+                out.line(f"      - {plain(p, 300)}")
     _summary(out, st)
     if st.unteamed:
         out.line("in no team: " + ", ".join(st.unteamed))
