@@ -15,7 +15,13 @@ from classroom_ops.formation.sync import sync
 from support import ROOT
 
 from .formation_env import (
-    STAFF, STUDENTS, WORKFLOW_TOKEN, HubEnv, make_hub_by_hand, start, write_course,
+    STAFF,
+    STUDENTS,
+    WORKFLOW_TOKEN,
+    HubEnv,
+    make_hub_by_hand,
+    start,
+    write_course,
 )
 
 

@@ -11,7 +11,13 @@ from classroom_ops.formation import answer
 from classroom_ops.formation.form import body_for, is_registration, parse
 from classroom_ops.formation.settings import Settings
 from classroom_ops.formation.standing import (
-    CONFIRMED, PENDING, PROBLEM, WITHDRAWN, Previous, command, compute,
+    CONFIRMED,
+    PENDING,
+    PROBLEM,
+    WITHDRAWN,
+    Previous,
+    command,
+    compute,
 )
 from classroom_ops.ghdata import Comment, Thread
 

@@ -17,7 +17,13 @@ from ..names import is_login
 from ..rules.text import neutralize
 from .settings import Settings
 from .standing import (
-    CONFIRMED, LOOKING, PENDING, PROBLEM, WITHDRAWN, Previous, Registration,
+    CONFIRMED,
+    LOOKING,
+    PENDING,
+    PROBLEM,
+    WITHDRAWN,
+    Previous,
+    Registration,
 )
 
 MARKER = "<!-- classroom-ops:team-registration "
