@@ -392,6 +392,18 @@ class GitHub:
             return None
         return d.get("state", "active")
 
+    def repo_comments(self, full_name: str) -> dict[int, list[Comment]]:
+        """Every issue comment of a repository, oldest first, by issue number: one list for the
+        whole repository instead of one request per issue."""
+        items = self.t.paginate(f"/repos/{full_name}/issues/comments",
+                                {"sort": "created", "direction": "asc"},
+                                what=f"comments in {full_name}")
+        out: dict[int, list[Comment]] = {}
+        for d in items:
+            number = int(str(d.get("issue_url", "")).rstrip("/").rsplit("/", 1)[-1])
+            out.setdefault(number, []).append(_comment(d))
+        return out
+
 
 def _thread(d: dict) -> Thread:
     return Thread(number=d["number"], title=d.get("title") or "", body=d.get("body") or "",

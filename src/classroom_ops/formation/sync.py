@@ -1,7 +1,7 @@
 """`teams sync`: bring every registration's answer comment and label up to date.
 
-Reads the hub (one list of issues, one list of comments per registration, one user lookup per
-login nobody knows), recomputes the standing from scratch, then writes only what differs: so a
+Reads the hub (the list of issues, the list of all its comments, one user lookup per login
+nobody knows), recomputes the standing from scratch, then writes only what differs: so a
 rerun writes nothing, and two runs racing end in the same state (the oldest answer wins; a
 duplicate a race left behind is emptied into a pointer to it).
 """
@@ -38,7 +38,8 @@ class Hub:
 def read_hub(gh, settings: Settings) -> Hub:
     now = gh.server_time()
     threads = [t for t in gh.threads(settings.full_name) if is_registration(t.body)]
-    return Hub([(t, gh.issue_comments(settings.full_name, t.number)) for t in threads], now)
+    comments = gh.repo_comments(settings.full_name) if threads else {}
+    return Hub([(t, comments.get(t.number, [])) for t in threads], now)
 
 
 def standing_of(gh, settings: Settings, hub: Hub, me: str | None) -> Standing:
