@@ -219,3 +219,26 @@ def test_status_prints_a_hostile_team_name_as_plain_text(hub):
     res = hub.run("teams", "status")
     assert res.code == 0 and "\x1b" not in res.out and "\u202e" not in res.out
     assert "the team name 'Students' is taken" in res.out  # readable, escapes gone
+
+
+def test_the_hub_workflow_step_through_the_action(hub, tmp_path):
+    """The workflow's last step, `uses: classroom-ops/classroom-ops` with command teams-sync,
+    run as the Actions runner runs a composite action, with the job's token."""
+    import sys
+
+    from action.runner import ActionRunner
+
+    n = hub.register("alice", "Sparse Squad", ["bob", "carol"])
+    ws = tmp_path / "workspace"
+    (ws / ".classroom-ops").mkdir(parents=True)
+    (ws / ".classroom-ops" / "formation.json").write_text(hub.settings.to_json())
+    (tmp_path / "runner-temp").mkdir()
+    token = hub.sandbox.create_installation("dls", WORKFLOW_TOKEN)
+    runner = ActionRunner(ROOT, ws, tmp_path / "runner-temp", token=token,
+                          env={"CLASSROOM_OPS_PYTHON": sys.executable},
+                          api_url=hub.sandbox.api_url)
+    res = runner.run({"command": "teams-sync", "args": "--settings .classroom-ops/formation.json"})
+    assert res.code == 0, res.log
+    assert "classroom-ops teams sync --api-url" in res.log
+    assert token not in res.log.replace(f"::add-mask::{token}", "")
+    assert hub.team_labels(n) == ["team: pending"] and len(hub.answers(n)) == 1

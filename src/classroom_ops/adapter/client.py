@@ -331,11 +331,6 @@ class GitHub:
                                 what=f"issues of {full_name}")
         return [_thread(d) for d in items if "pull_request" not in d]
 
-    def thread(self, full_name: str, number: int) -> Thread:
-        _, d = self.t.call("GET", f"/repos/{full_name}/issues/{number}",
-                           what=f"issue #{number} of {full_name}")
-        return _thread(d)
-
     def issue_comments(self, full_name: str, number: int) -> list[Comment]:
         items = self.t.paginate(f"/repos/{full_name}/issues/{number}/comments",
                                 what=f"comments on issue #{number} of {full_name}")
@@ -359,18 +354,6 @@ class GitHub:
         except NotFound:
             return False
         return d.get("type") != "Organization"
-
-    def file_sha(self, full_name: str, path: str, ref: str | None = None) -> tuple[str, bytes] | None:
-        """(blob SHA, content) of a file through the contents API, or None if it is absent."""
-        try:
-            _, d = self.t.call("GET", f"/repos/{full_name}/contents/{quote(path)}",
-                               params={"ref": ref} if ref else None,
-                               what=f"{path} in {full_name}")
-        except NotFound:
-            return None
-        if not isinstance(d, dict) or d.get("type") != "file":
-            return None
-        return d["sha"], base64.b64decode(d.get("content") or "")
 
     def invite_by_email(self, org: str, email: str, team_ids: list[int]) -> None:
         """An organization invitation by e-mail address, into `team_ids` once accepted."""
