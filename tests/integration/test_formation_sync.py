@@ -242,3 +242,29 @@ def test_the_hub_workflow_step_through_the_action(hub, tmp_path):
     assert "classroom-ops teams sync --api-url" in res.log
     assert token not in res.log.replace(f"::add-mask::{token}", "")
     assert hub.team_labels(n) == ["team: pending"] and len(hub.answers(n)) == 1
+
+
+def test_a_duplicate_answer_left_by_a_race_is_emptied_and_the_oldest_kept(hub):
+    n = hub.register("alice", "Sparse Squad", ["bob", "carol"])
+    bot_sync(hub)
+    [first] = hub.answers(n)
+    # what a second run racing the first would have posted: the same answer, later
+    hub.gh("prof-lee").get_repo(hub.hub).get_issue(n).create_comment(first.body)
+    hub.say("bob", n, "/confirm")
+    res = bot_sync(hub)
+    assert "duplicate answer emptied" in res.out
+    [kept] = hub.answers(n)
+    assert kept.id == first.id and "`bob` | confirmed" in kept.body
+    hub.sandbox.clear_requests()
+    bot_sync(hub)
+    assert hub.writes() == []
+
+
+def test_no_hub_yet_is_one_clear_message(sandbox, tmp_path, run_cli, monkeypatch):
+    config = write_course(tmp_path, ROOT / "templates" / "repo")
+    tokens = sandbox.seed({"orgs": [{"login": "dls", "owners": ["prof-lee"]}]})
+    env = HubEnv(sandbox, tmp_path, config, tokens, run_cli, monkeypatch)
+    for cmd in (("teams", "status"), ("teams", "sync"), ("teams", "match")):
+        res = env.run(*cmd)
+        assert res.code == 2 and "Traceback" not in res.err
+        assert "no course hub dls/course-hub" in res.err and "provision" in res.err

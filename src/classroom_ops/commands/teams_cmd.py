@@ -59,6 +59,23 @@ def standing_json(st: Standing) -> dict:
     }
 
 
+def read_hub_or_explain(gh, settings: Settings):
+    from ..formation.sync import read_hub
+
+    try:
+        return read_hub(gh, settings)
+    except NotFound:
+        raise UsageError(f"no course hub {settings.full_name} (or this token cannot see it): "
+                         "`classroom-ops provision` creates it") from None
+
+
+def read(gh, settings: Settings, me: str | None):
+    """The hub's standing, or one clear message when the hub is not there (yet)."""
+    from ..formation.sync import standing_of
+
+    return standing_of(gh, settings, read_hub_or_explain(gh, settings), me)
+
+
 settings_option = click.option(
     "--settings", "settings_file", type=click.Path(dir_okay=False), metavar="FILE",
     help="The hub's formation settings (what the hub's workflow passes) instead of the course "
@@ -80,7 +97,8 @@ def sync(ctx, settings_file, dry_run) -> int:
     Actions().mask(cli.token())
     settings = _settings(ctx, gh, settings_file)
     me = gh.whoami()
-    st, changes = run_sync(gh, settings, me=me, dry_run=dry_run, log=out.line)
+    hub = read_hub_or_explain(gh, settings)
+    st, changes = run_sync(gh, settings, me=me, dry_run=dry_run, log=out.line, hub=hub)
     _summary(out, st)
     out.line(f"{len(changes)} registration{'s' if len(changes) != 1 else ''} "
              f"{'would change' if dry_run else 'changed'}; {gh.stats.reads} reads, "
@@ -96,13 +114,12 @@ def sync(ctx, settings_file, dry_run) -> int:
 def status(ctx, settings_file, json_path) -> int:
     """List confirmed and pending teams and the students in no team; writes nothing."""
     from ..cli import Settings as CliSettings
-    from ..formation.sync import read_hub, standing_of
 
     cli = ctx.find_object(CliSettings)
     out = Reporter()
     gh = connect(cli)
     settings = _settings(ctx, gh, settings_file)
-    st = standing_of(gh, settings, read_hub(gh, settings), gh.whoami())
+    st = read(gh, settings, gh.whoami())
     for r in st.teams():
         extra = f" (waiting for {', '.join(r.waiting)})" if r.state == PENDING and r.waiting \
             else ""
@@ -143,15 +160,13 @@ def match(ctx, apply, dry_run) -> int:
     """Propose teams of the course's size for the students in no team, by shared interests."""
     from ..cli import Settings as CliSettings
     from ..formation.match import propose
-    from ..formation.sync import read_hub, standing_of
 
     cli = ctx.find_object(CliSettings)
     out = Reporter()
     gh = connect(cli)
     settings = _settings(ctx, gh, None)
     me = gh.whoami()
-    hub = read_hub(gh, settings)
-    st = standing_of(gh, settings, hub, me)
+    st = read(gh, settings, me)
     proposals = propose(st, settings)
     if not proposals:
         out.line("every student is in a team (confirmed, pending or with a problem to fix): "

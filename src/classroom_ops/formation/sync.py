@@ -62,8 +62,9 @@ class Change:
 
 
 def sync(gh, settings: Settings, *, me: str | None, dry_run: bool = False,
-         log: Callable[[str], None] = lambda s: None) -> tuple[Standing, list[Change]]:
-    hub = read_hub(gh, settings)
+         log: Callable[[str], None] = lambda s: None,
+         hub: Hub | None = None) -> tuple[Standing, list[Change]]:
+    hub = hub or read_hub(gh, settings)
     st = standing_of(gh, settings, hub, me)
     by_number = {t.number: (t, cs) for t, cs in hub.threads}
     changes: list[Change] = []
