@@ -51,6 +51,7 @@ class Team:
     slug: str
     members: tuple[str, ...]
     interests: tuple[str, ...] = ()  # project areas a registered team chose (formation)
+    issue: int | None = None  # a registered team's registration in the course hub
 
 
 @dataclass(frozen=True)

@@ -164,3 +164,16 @@ def test_a_registration_period(sandbox, tmp_path, run_cli, monkeypatch):
     assert project["area"] == "Quantization"
     team = env.gh("prof-lee").get_organization("dls").get_team_by_slug("big-four")
     assert sorted(m.login for m in team.get_members()) == ["mateo", "nora", "omar", "priya"]
+
+    # check judges the team-formation milestone per student; the teams are the registered ones
+    res = env.run("check", "--json", str(tmp_path / "check.json"),
+                  "--ledger", str(tmp_path / "ledger.json"))
+    assert res.code == 1, res.out + res.err
+    assert "team-formation: frank is in no confirmed team (named in #2 (pending))" in res.out
+    report = json.loads((tmp_path / "check.json").read_text())
+    assert [m["student"] for m in report["formation"]["missing"]] == ["dave", "erin", "frank"]
+    res = env.run("status", "--json", str(tmp_path / "status.json"),
+                  "--ledger", str(tmp_path / "ledger.json"))
+    assert res.code == 0, res.err
+    shown = json.dumps(json.loads((tmp_path / "status.json").read_text()))
+    assert "big-four" in shown and "matched-team-1" in shown and "dense-crew" not in shown

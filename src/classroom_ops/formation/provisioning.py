@@ -45,11 +45,40 @@ def with_registered_teams(gh, course: Course, log: Callable[[str], None]) -> Cou
         joined = ()
     settings = Settings.from_course(course, extra_students=joined)
     st = standing_of(gh, settings, read_hub(gh, settings), gh.whoami())
+    if any(t.issue is not None for t in course.teams):
+        return course  # already added
     listed = {t.slug for t in course.teams}
-    added = [Team(r.name, r.slug, tuple(r.members), interests=tuple(r.interests))
+    added = [Team(r.name, r.slug, tuple(r.members), interests=tuple(r.interests), issue=r.number)
              for r in st.teams(CONFIRMED) if r.slug not in listed]
     missing = st.missing()
     log(f"  hub: {len(added)} confirmed team{'s' if len(added) != 1 else ''} from the hub"
         + (f"; {len(missing)} student{'s' if len(missing) != 1 else ''} in no confirmed team "
            "(run `classroom-ops teams match`)" if missing else ""))
     return dataclasses.replace(course, teams=tuple(course.teams) + tuple(added))
+
+
+def registered(gh, course: Course, log: Callable[[str], None] = lambda s: None) -> Course:
+    """For the commands that work on teams (check, status, collect, archive-repos): the course
+    with the hub's confirmed teams once registration has closed; unchanged without formation."""
+    return with_registered_teams(gh, course, log) if course.formation is not None else course
+
+
+def formation_findings(gh, course: Course, now) -> list:
+    """`check`'s judgment of the team-formation milestone as of `now`: one finding per student
+    in no confirmed team, once registration has closed (none before)."""
+    from .judgment import judge
+    from .sync import Hub
+
+    f = course.formation
+    assert f is not None
+    try:
+        joined = tuple(sorted(gh.team_members(course.org, STUDENTS_TEAM)))
+    except NotFound:
+        joined = ()
+    settings = Settings.from_course(course, extra_students=joined)
+    try:
+        hub = read_hub(gh, settings)
+    except NotFound:
+        hub = Hub([], now)  # no hub: nobody registered
+    hub.now = now
+    return judge(standing_of(gh, settings, hub, gh.whoami()), f.milestone)

@@ -92,4 +92,4 @@ class Settings:
                    staff=course.staff_members, roster=roster, closes=f.closes,
                    course=course.name, timezone=course.timezone,
                    reserved=(STUDENTS_TEAM, slugify(course.staff_team),
-                             *(t.slug for t in course.teams)))
+                             *(t.slug for t in course.teams if t.issue is None)))
