@@ -125,7 +125,8 @@ def test_a_registration_period(sandbox, tmp_path, run_cli, monkeypatch):
     res = env.run("teams", "match")
     assert "Matched Team 1: quinn, rosa, sam, tara (all 4 chose Data)" in res.out, res.out
     sandbox.clear_requests()
-    assert env.writes() == []
+    res = env.run("teams", "match", "--apply", "--dry-run")
+    assert "dry run: nothing written" in res.out and env.writes() == []
     res = env.run("teams", "match", "--apply")
     assert res.code == 0, res.err
     matched = max(i.number for i in env.gh("prof-lee").get_repo(env.hub).get_issues(state="all"))

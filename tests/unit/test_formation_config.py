@@ -62,3 +62,18 @@ def test_bad_formation_is_one_clear_error(tmp_path, formation, roster, message):
     with pytest.raises(ConfigError) as e:
         course(tmp_path, formation, **({"roster": roster} if roster else {}))
     assert message in str(e.value)
+
+
+@pytest.mark.parametrize("text,why", [
+    ("not json", "not a formation settings file"),
+    ('{"org": "dls", "hub": "h", "size": 3, "closes": "2026-09-25T23:59:00"}', "UTC offset"),
+    ('{"org": "dls", "hub": "h", "size": 0, "closes": "2026-09-25T23:59:00+00:00"}', "size"),
+    ('{"org": "dls", "hub": "h", "size": 3, "closes": "2026-09-25T23:59:00+00:00", '
+     '"roster": ["not a login"]}', "not a login"),
+])
+def test_a_broken_hub_settings_file_is_one_clear_error(text, why):
+    from classroom_ops.errors import UsageError
+
+    with pytest.raises(UsageError) as e:
+        Settings.from_json(text, ".classroom-ops/formation.json")
+    assert ".classroom-ops/formation.json" in str(e.value) and why in str(e.value)
