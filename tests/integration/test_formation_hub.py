@@ -48,6 +48,8 @@ def test_dry_run_then_setup_then_nothing_to_do(env):
     settings = json.loads(repo.get_contents(".classroom-ops/formation.json").decoded_content)
     assert sorted(settings["roster"]) == sorted(STUDENTS) and settings["size"] == 3
     assert "email" not in json.dumps(settings)
+    colours = {lb.name: lb.color for lb in repo.get_labels()}
+    assert colours["team: confirmed"] == "0e8a16" and colours["team: problem"] == "d93f0b"
     wf = yaml.safe_load(repo.get_contents(WORKFLOW_PATH).decoded_content)
     assert wf["permissions"] == {}
     assert wf["jobs"]["sync"]["permissions"] == {"contents": "read", "issues": "write"}

@@ -318,3 +318,26 @@ def test_a_late_registration_takes_nobody_from_a_team():
     hub.register("bob", "Late", ["dave", "erin"], at=CLOSES + timedelta(hours=1))
     st = hub.compute(now=CLOSES + timedelta(days=1))
     assert by_number(st, a).problems == [] and by_number(st, 2).state == PROBLEM
+
+
+def test_the_hub_has_a_coloured_label_for_every_state_sync_sets():
+    from classroom_ops.formation.hub import LABELS
+    from classroom_ops.formation.standing import LOOKING
+    from classroom_ops.formation.sync import label_for
+
+    assert {label_for(s) for s in (CONFIRMED, PENDING, PROBLEM, LOOKING)} == set(LABELS)
+    assert label_for(WITHDRAWN) is None
+
+
+def test_the_issue_form_offers_the_course_areas_and_the_parser_reads_its_labels():
+    import yaml
+
+    from classroom_ops.formation.form import LABELS as FIELD_LABELS
+    from classroom_ops.formation.hub import issue_form
+
+    form = yaml.safe_load(issue_form(("Quant: \"8-bit\"", "Über-Training")))
+    fields = {b["id"]: b for b in form["body"] if "id" in b}
+    assert {k: v["attributes"]["label"] for k, v in fields.items()} == FIELD_LABELS
+    assert [o["label"] for o in fields["interests"]["attributes"]["options"]] == [
+        "Quant: \"8-bit\"", "Über-Training"]
+    assert "interests" not in {b.get("id") for b in yaml.safe_load(issue_form(()))["body"]}

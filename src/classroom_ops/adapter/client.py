@@ -387,6 +387,17 @@ class GitHub:
             out.setdefault(number, []).append(_comment(d))
         return out
 
+    def labels(self, full_name: str) -> dict[str, str]:
+        """The repository's labels: name -> colour."""
+        items = self.t.paginate(f"/repos/{full_name}/labels", what=f"labels of {full_name}")
+        return {d["name"]: d.get("color", "") for d in items}
+
+    def create_label(self, full_name: str, name: str, color: str, description: str) -> None:
+        self.t.call("POST", f"/repos/{full_name}/labels",
+                    body={"name": name, "color": color, "description": description},
+                    probe=lambda: True if name in self.labels(full_name) else None,
+                    what=f"creating label {name} in {full_name}")
+
 
 def _thread(d: dict) -> Thread:
     return Thread(number=d["number"], title=d.get("title") or "", body=d.get("body") or "",

@@ -20,6 +20,13 @@ from ..model import Course
 from .settings import SETTINGS_PATH, STUDENTS_TEAM, Settings
 
 FORM_PATH = ".github/ISSUE_TEMPLATE/register-team.yml"
+# The labels `teams sync` sets (output only; see sync.py), with colours people can tell apart.
+LABELS = {
+    "team: pending": ("fbca04", "Waiting for teammates to /confirm"),
+    "team: confirmed": ("0e8a16", "Every member confirmed"),
+    "team: problem": ("d93f0b", "The registration needs a fix: see its answer"),
+    "team: looking": ("1d76db", "A student looking for a team"),
+}
 WORKFLOW_PATH = ".github/workflows/team-registration.yml"
 
 
@@ -100,6 +107,11 @@ def setup_hub(gh, course: Course, *, dry_run: bool = False,
         gh.set_team_repo(org, STUDENTS_TEAM, full, "pull")
     _staff_access(gh, course, full, res, step)
 
+    if repo is not None:
+        have = gh.labels(full)
+        for name, (color, desc) in LABELS.items():
+            if name not in have and step(f"create label '{name}'"):
+                gh.create_label(full, name, color, desc)
     joined = _invite(gh, course, team is not None, res, step)
     settings = Settings.from_course(course, extra_students=tuple(sorted(joined)))
     _files(gh, full, repo, settings, step)
