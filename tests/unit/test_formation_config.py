@@ -77,3 +77,14 @@ def test_a_broken_hub_settings_file_is_one_clear_error(text, why):
     with pytest.raises(UsageError) as e:
         Settings.from_json(text, ".classroom-ops/formation.json")
     assert ".classroom-ops/formation.json" in str(e.value) and why in str(e.value)
+
+
+def test_teams_listed_beside_formation_are_reserved_with_their_students(tmp_path):
+    (tmp_path / "tmpl").mkdir()
+    (tmp_path / "roster.csv").write_text("login\nalice\nbob\n")
+    p = tmp_path / "classroom.yml"
+    p.write_text(COURSE.format(formation="{size: 3, roster: roster.csv}")
+                 + "teams:\n  - {name: KV Cachers, members: [gina, hal]}\n")
+    s = Settings.from_course(load_course(p))
+    assert "kv-cachers" in s.reserved
+    assert s.assigned == (("gina", "KV Cachers"), ("hal", "KV Cachers"))

@@ -341,3 +341,13 @@ def test_the_issue_form_offers_the_course_areas_and_the_parser_reads_its_labels(
     assert [o["label"] for o in fields["interests"]["attributes"]["options"]] == [
         "Quant: \"8-bit\"", "Über-Training"]
     assert "interests" not in {b.get("id") for b in yaml.safe_load(issue_form(()))["body"]}
+
+
+def test_students_the_course_file_puts_in_a_team_are_not_part_of_formation():
+    mixed = dataclasses.replace(SETTINGS, assigned=(("gina", "KV Cachers"), ("hal", "KV Cachers")))
+    hub = Hub()
+    n = hub.register("alice", "Sparse Squad", ["bob", "gina"])
+    st = compute(list(hub.threads.values()), mixed, T0)
+    assert "gina is already in team 'KV Cachers' (the course file)" in by_number(st, n).problems
+    assert "gina" not in st.students and "hal" not in st.unteamed
+    assert Settings.from_json(mixed.to_json(), "f.json").assigned == mixed.assigned

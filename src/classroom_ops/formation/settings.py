@@ -31,6 +31,11 @@ class Settings:
     course: str = ""
     timezone: str = "UTC"  # how times are shown to students
     reserved: tuple[str, ...] = (STUDENTS_TEAM,)  # team slugs a registration cannot take
+    # students the course file already puts in a team: login -> that team's name
+    assigned: tuple[tuple[str, str], ...] = ()
+
+    def assigned_to(self, login: str) -> str | None:
+        return next((t for s, t in self.assigned if s.lower() == login.lower()), None)
 
     def local(self, t: datetime) -> datetime:
         try:
@@ -52,6 +57,7 @@ class Settings:
             "roster": sorted(self.roster, key=str.lower), "closes": self.closes.isoformat(),
             "timezone": self.timezone,
             "reserved": list(self.reserved),
+            "assigned": {s: t for s, t in self.assigned},
         }, indent=2, ensure_ascii=False) + "\n"
 
     @classmethod
@@ -66,11 +72,14 @@ class Settings:
                     staff=tuple(str(x) for x in d.get("staff", [])),
                     roster=tuple(str(x) for x in d.get("roster", [])), closes=closes,
                     course=str(d.get("course", "")), timezone=str(d.get("timezone", "UTC")),
-                    reserved=tuple(str(x) for x in d.get("reserved", [STUDENTS_TEAM])))
+                    reserved=tuple(str(x) for x in d.get("reserved", [STUDENTS_TEAM])),
+                    assigned=tuple((str(k), str(v))
+                                   for k, v in (d.get("assigned") or {}).items()))
         except (ValueError, KeyError, TypeError, AttributeError) as e:
             raise UsageError(f"{where}: not a formation settings file ({e}); provision writes "
                              "it into the hub: rerun `classroom-ops provision`") from None
-        if s.size < 1 or not all(is_login(x) for x in s.roster + s.staff):
+        if s.size < 1 or not all(is_login(x) for x in s.roster + s.staff
+                                 + tuple(k for k, _ in s.assigned)):
             raise UsageError(f"{where}: a size below 1 or a roster entry that is not a login")
         return s
 
@@ -92,4 +101,6 @@ class Settings:
                    staff=course.staff_members, roster=roster, closes=f.closes,
                    course=course.name, timezone=course.timezone,
                    reserved=(STUDENTS_TEAM, slugify(course.staff_team),
-                             *(t.slug for t in course.teams if t.issue is None)))
+                             *(t.slug for t in course.teams if t.issue is None)),
+                   assigned=tuple((m, t.name) for t in course.teams if t.issue is None
+                                  for m in t.members))

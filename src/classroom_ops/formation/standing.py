@@ -116,12 +116,16 @@ def compute(threads: list[tuple[Thread, list[Comment]]], settings: Settings, now
     previous = previous or {}
     closed = now > settings.closes
     staff = {s.lower() for s in settings.staff}
-    known = {s.lower(): s for s in settings.roster if s.lower() not in staff}
+    # Students the course file already puts in a team are not part of team formation.
+    assigned = {s.lower() for s, _ in settings.assigned}
+    known = {s.lower(): s for s in settings.roster
+             if s.lower() not in staff and s.lower() not in assigned}
     # Whoever opened a registration or commented in the private hub can read it: a student
     # (e-mail invitees are on the roster only by address) unless staff or a bot.
     for t, comments in threads:
         for who, kind in [(t.author, "User")] + [(c.author, c.author_type) for c in comments]:
-            if who.lower() not in staff and kind != "Bot" and not who.endswith("[bot]"):
+            if who.lower() not in staff | assigned and kind != "Bot" \
+                    and not who.endswith("[bot]"):
                 known.setdefault(who.lower(), who)
 
     regs: list[Registration] = []
@@ -136,7 +140,7 @@ def compute(threads: list[tuple[Thread, list[Comment]]], settings: Settings, now
                                      and not r.approved_by and not r.staff_made)])
     _names(live, settings)
     for r in live:
-        _check_people(r, staff, known, no_such_user)
+        _check_people(r, staff, known, no_such_user, settings)
         _check_rest(r, settings, closed)
         r.state = PROBLEM if r.problems else PENDING if r.waiting else CONFIRMED
     for r in regs:
@@ -240,9 +244,12 @@ def _names(live: list[Registration], settings: Settings) -> None:
 
 
 def _check_people(r: Registration, staff: set[str], known: dict[str, str],
-                  no_such_user: set[str]) -> None:
+                  no_such_user: set[str], settings: Settings) -> None:
     for m in r.members:
-        if m.lower() in staff:
+        if settings.assigned_to(m):
+            r.problems.append(f"{m} is already in team '{settings.assigned_to(m)}' (the course "
+                              "file)")
+        elif m.lower() in staff:
             r.problems.append(f"{m} is on the course staff, not a student")
         elif m.lower() in no_such_user:
             r.problems.append(f"there is no GitHub user {m}; check the spelling")
