@@ -113,6 +113,12 @@ def _register() -> None:
     common_options(meetings_cmd.sync)
     cli.add_command(common_options(meetings_cmd.meetings))
 
+    from .commands import teams_cmd  # team formation: sync, status, match
+
+    for cmd in teams_cmd.teams.commands.values():
+        common_options(cmd)
+    cli.add_command(teams_cmd.teams)
+
 
 _register()
 

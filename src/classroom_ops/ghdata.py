@@ -72,10 +72,26 @@ class RequestStats:
 
 @dataclass(frozen=True)
 class Comment:
-    """An issue comment with its author and GitHub's times (meetings read commands from these)."""
+    """An issue comment with its author and GitHub's times (meetings and team formation read
+    commands from these)."""
 
     id: int
     author: str  # the login GitHub records, never a name written in the text
     body: str
     created_at: datetime
-    updated_at: datetime
+    updated_at: datetime | None = None
+    author_type: str = "User"  # "Bot" for an App or the Actions token
+
+
+@dataclass(frozen=True)
+class Thread:
+    """An issue with who opened it and when (Issue leaves those out)."""
+
+    number: int
+    title: str
+    body: str
+    state: str
+    author: str
+    created_at: datetime
+    labels: tuple[str, ...] = ()
+    html_url: str = ""

@@ -71,6 +71,8 @@ class Team:
     name: str
     slug: str
     members: tuple[str, ...]
+    interests: tuple[str, ...] = ()  # project areas a registered team chose (formation)
+    issue: int | None = None  # a registered team's registration in the course hub
 
 
 @dataclass(frozen=True)
@@ -82,12 +84,13 @@ class Extension:
 
 @dataclass(frozen=True)
 class Student:
-    """A student as the roster gives them; name and id only when the roster has those columns."""
+    """A student as a roster gives them: name, id and e-mail only when the roster has those
+    columns. A formation roster may name a student by e-mail alone until they have a login."""
 
-    login: str
+    login: str | None
     name: str = ""
     student_id: str = ""
-    email: str = ""
+    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,18 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Formation:
+    """`formation:`: students register their own teams in a hub repository (team-formation.md)."""
+
+    repo: str
+    size: int
+    roster: tuple[Student, ...]
+    closes: datetime
+    closes_text: str
+    milestone: str | None  # the team-formation milestone, judged on who is in a confirmed team
+
+
+@dataclass(frozen=True)
 class Course:
     name: str
     term: str
@@ -153,6 +168,7 @@ class Course:
     source: str = "classroom.yml"
     raw: dict = field(default_factory=dict, compare=False, repr=False)
     warnings: tuple = ()  # Problems of severity 'warning', shown by validate
+    formation: Formation | None = None
 
     @property
     def staff_team_slug(self) -> str:

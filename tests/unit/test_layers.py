@@ -18,6 +18,9 @@ PURE = [
     "config", "rules", "checks/judge.py", "checks/issue_text.py", "checks/ledger.py",
     "provision/plan.py", "provision/render.py", "ghdata.py", "grades", "meetings/booking.py",
     "meetings/text.py",
+    "formation/form.py",
+    "formation/settings.py", "formation/standing.py", "formation/answer.py",
+    "formation/roster.py", "formation/match.py", "formation/judgment.py",
 ]
 
 
