@@ -81,10 +81,10 @@ def text_problems(src: Source) -> list[Problem]:
         elif isinstance(node, str):
             bad = next((c for c in node if unicodedata.category(c) in ("Cc", "Cf", "Cs")), None)
             if bad is not None:
+                kind = "a line break" if bad in "\r\n" else "a control character"
                 out.append(src.problem(path, f"{_schema.dotted(path)} contains the invisible "
-                                             f"character U+{ord(bad):04X} "
-                                             f"({'a line break' if bad in chr(10) + chr(13) else 'a control character'}); "
-                                             "write it on one line, without control characters"))
+                                             f"character U+{ord(bad):04X} ({kind}); write it "
+                                             "on one line, without control characters"))
             elif node != node.strip():
                 out.append(src.problem(path, f"{_schema.dotted(path)} {node!r} starts or ends "
                                              "with spaces; remove them"))
