@@ -156,7 +156,7 @@ def test_heading_text_drops_html_and_keeps_code():
         ("a bare https://example.org/x/y/z link", 3),
         ("```python\nimport torch\nmodel = big()\n```\nafter", 1),
         ("    indented code block\n\npara", 1),
-        ("<div class='x'>\nraw html block\n</div>\n\nreal text", 2),
+        ("<div class='x'>\nraw html block\n</div>\n\nreal text", 5),  # GitHub shows them
         ("inline <span>html</span> here", 3),
         ("use `torch.compile` today", 4),
         ("![an image alt text](fig.png) caption", 1),

@@ -6,22 +6,28 @@ line that starts with bold text ending in a colon, inside a paragraph or list it
 style, and students copy it. A line that is only bold text (`**Approach**`) is not a section, but
 it is remembered so the finding can say how to turn it into one.
 
-Words are counted in what a reader sees as prose: text of paragraphs, headings, lists, tables,
-link texts and inline code; not fenced or indented code, raw HTML, image alt text, URLs, YAML
-front matter or Markdown punctuation.
+Each heading satisfies at most one required section: one heading that lists every section name
+is one heading, not six (sections are matched to distinct headings, exact titles first).
+
+Words are counted in what a reader sees as prose, as GitHub renders it: text of paragraphs,
+headings, lists, tables, link texts, inline code, and the text inside raw HTML (GitHub shows a
+`<div>`'s words; it drops `<script>`, `<style>` and comments, and so do we); not fenced or
+indented code, tags and attributes, image alt text, URLs, YAML front matter or Markdown
+punctuation. HTML `<h1>`-`<h6>` are headings, as GitHub shows them.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from classroom_ops.model import Deliverable, Finding
 from classroom_ops.rules.text import plain
-from classroom_ops.rules.titles import contains, word_count
+from classroom_ops.rules.titles import contains, same, word_count
 
 _FRONT_MATTER_MAX_LINES = 60
 _LIST_MAX = 12  # headings quoted in a finding
@@ -53,6 +59,55 @@ def strip_front_matter(text: str) -> str:
         if lines[i].strip() in ("---", "..."):
             return "\n" * i + "\n" + "\n".join(lines[i + 1 :])
     return text
+
+
+_DROPPED = {"script", "style", "template", "textarea", "title", "head"}  # never shown as text
+_HEADING_TAGS = {f"h{n}" for n in range(1, 7)}
+
+
+class _HtmlText(HTMLParser):
+    """The visible text of an HTML fragment, and its <h1>-<h6> headings (text, line offset)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.headings: list[tuple[str, int, int]] = []  # (text, level, line within fragment)
+        self._dropped: list[str] = []
+        self._heading: tuple[int, int, list[str]] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _DROPPED:
+            self._dropped.append(tag)
+        elif tag in _HEADING_TAGS and not self._dropped:
+            self._heading = (int(tag[1]), self.getpos()[0], [])
+        elif tag in ("br", "p", "div", "li", "tr", "td", "th"):
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if self._dropped and tag == self._dropped[-1]:
+            self._dropped.pop()
+        elif tag in _HEADING_TAGS and self._heading is not None:
+            level, line, text = self._heading
+            self.headings.append((" ".join("".join(text).split()), level, line))
+            self._heading = None
+        self.parts.append(" ")
+
+    def handle_data(self, data):
+        if self._dropped:
+            return
+        self.parts.append(data)
+        if self._heading is not None:
+            self._heading[2].append(data)
+
+
+def html_text(fragment: str) -> _HtmlText:
+    parser = _HtmlText()
+    try:
+        parser.feed(fragment)
+        parser.close()
+    except Exception:  # noqa: BLE001 -- malformed HTML: what was read so far
+        pass
+    return parser
 
 
 _HIDDEN_OPEN = re.compile(r"(?i)^<(script|style)\b")
@@ -128,6 +183,10 @@ def headings(text: str) -> list[Heading]:
                     found.append(Heading(label.rstrip(": ").strip(), first + n, "label"))
                 elif not rest:
                     found.append(Heading(label, first + n, "bold"))
+        elif tok.type == "html_block":
+            first = (tok.map or [0])[0] + 1
+            for text, level, line in html_text(tok.content).headings:
+                found.append(Heading(text.strip(), first + line - 1, "heading", level))
     return found
 
 
@@ -135,6 +194,9 @@ def prose(text: str) -> str:
     """The text a reader sees as prose (see the module docstring for what is left out)."""
     parts: list[str] = []
     for tok in _parser().parse(strip_front_matter(text)):
+        if tok.type == "html_block":  # GitHub renders the text between the tags
+            parts.append("".join(html_text(tok.content).parts))
+            continue
         if tok.type != "inline":
             continue
         # an image's alt text lives in its own children, which are not walked here
@@ -151,6 +213,33 @@ def find_section(hs: list[Heading], section: str) -> Heading | None:
         if h.kind != "bold" and contains(h.text, section):
             return h
     return None
+
+
+def match_sections(hs: list[Heading], sections: tuple[str, ...]) -> dict[str, Heading]:
+    """Each required section matched to its own heading (a maximum bipartite matching, trying
+    exact titles before headings that merely contain the words): one heading never counts for
+    two sections."""
+    usable = [h for h in hs if h.kind != "bold"]
+    options = {
+        s: sorted((i for i, h in enumerate(usable) if contains(h.text, s)),
+                  key=lambda i, s=s: (not same(usable[i].text, s), i))
+        for s in sections
+    }
+    owner: dict[int, str] = {}
+
+    def assign(s: str, seen: set[int]) -> bool:
+        for i in options[s]:
+            if i in seen:
+                continue
+            seen.add(i)
+            if i not in owner or assign(owner[i], seen):
+                owner[i] = s
+                return True
+        return False
+
+    for s in sections:
+        assign(s, set())
+    return {s: usable[i] for i, s in owner.items()}
 
 
 def bold_hint(hs: list[Heading], section: str) -> Heading | None:
@@ -172,8 +261,24 @@ def check(path: str, text: str, d: Deliverable, milestone: str = "") -> list[Fin
         shown = [plain(h.text, 60) for h in hs if h.kind != "bold" and plain(h.text, 60)]
         listed = ", ".join(shown[:_LIST_MAX]) + (", …" if len(shown) > _LIST_MAX else "")
         listed = listed or "no headings"
+        matched = match_sections(hs, d.sections)
         for s in d.sections:
-            if find_section(hs, s):
+            if s in matched:
+                continue
+            shared = find_section(hs, s)
+            if shared is not None:
+                taken = next(k for k, v in matched.items() if v == shared)
+                out.append(
+                    finding(
+                        "sections",
+                        f"{path} has no heading of its own for '{s}': "
+                        f"'{plain(shared.text, 60)}' (line {shared.line}) already counts for "
+                        f"'{taken}'; give each section its own heading ('## {s}').",
+                        found=plain(shared.text, 60),
+                        expected=s,
+                        line=shared.line,
+                    )
+                )
                 continue
             hint = bold_hint(hs, s)
             if hint:
