@@ -74,6 +74,31 @@ def read(data: bytes) -> PdfText:
         logger.setLevel(level)
 
 
+def openable(data: bytes) -> str | None:
+    """Why a reader cannot open `data` as a PDF ("encrypted", "unreadable: ..."), or None.
+
+    Cheap (no text is extracted): `collect` asks it of every PDF before publishing it."""
+    import pypdf
+
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+                if reader.is_encrypted:
+                    return "encrypted"
+                if len(reader.pages) == 0:
+                    return "unreadable: no pages"
+            except Exception as e:  # noqa: BLE001 -- any parse failure is the file's fault
+                return "unreadable: " + plain(f"{type(e).__name__}: {e}", 120)
+    finally:
+        logger.setLevel(level)
+    return None
+
+
 def _read(data: bytes) -> PdfText:
     import pypdf  # imported here so Markdown-only courses never pay for it
 
