@@ -198,3 +198,10 @@ def render_team_files(template: dict[str, bytes], course: Course, team: Team) ->
             out[path] = data
     out[RULES_PATH] = rules_yaml(course, team)
     return out
+
+
+def check_templates(template: dict[str, bytes], course: Course, teams) -> None:
+    """Render every team's files once, before anything is written: a template that fails (or
+    tries to leave the sandbox) stops the run with its error instead of half-provisioning."""
+    for team in teams:
+        render_team_files(template, course, team)
