@@ -112,6 +112,11 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**"})
 
+    def getattr(self, obj, attribute):
+        if isinstance(obj, jinja2.Undefined):  # say the name is unknown, not "unsafe"
+            return obj._fail_with_undefined_error()
+        return super().getattr(obj, attribute)
+
     def call_binop(self, context, operator, left, right):
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
             raise SecurityError("exponents above 64 are not allowed in templates")
