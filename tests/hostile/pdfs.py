@@ -48,3 +48,32 @@ def shared_stream_pdf(pages: int = 30, target_compressed: int = 70_000) -> bytes
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
         b" ".join(b"%d 0 R" % k for k in kids), len(kids))
     return _assemble(objects, 1)
+
+
+def encrypted(data: bytes, user_password: str = "secret", owner_password: str = "owner") -> bytes:
+    """`data` encrypted with pypdf: a user password locks it; an empty one only restricts it."""
+    import io
+
+    import pypdf
+
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(data))
+    writer.encrypt(user_password=user_password, owner_password=owner_password,
+                   algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def with_toc(body_pages: int = 20) -> bytes:
+    """A report whose page 1 is a table of contents ending with "References": 22 pages, the
+    references on the last one."""
+    from classroom_ops.pdfgen import filler, make_pdf
+
+    sections = ("Abstract", "Introduction", "Related Work", "Methods", "Experiments",
+                "Conclusion")
+    toc = ["Final Report", "Contents"] + [f"{i + 1} {s} {i + 2}" for i, s in enumerate(sections)]
+    toc.append(f"References {body_pages + 2}")
+    pages = [toc] + [["Final Report"] + filler(300, seed=i) for i in range(body_pages)]
+    pages.append(["References"] + [f"[{k}] A. Author. A paper. In NeurIPS, 2024."
+                                   for k in range(1, 11)])
+    return make_pdf(pages)
