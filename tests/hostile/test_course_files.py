@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from e2e.test_validate_errors import GOOD
 
 pytestmark = pytest.mark.e2e

@@ -5,11 +5,11 @@ Every escape attempt ends in one error naming the file, its line and what was re
 from __future__ import annotations
 
 import pytest
+from integration.conftest import make_course_env
 
 from classroom_ops.config import load_course
 from classroom_ops.errors import UsageError
 from classroom_ops.provision.render import render_team_files
-from integration.conftest import make_course_env
 from support import EXAMPLE
 
 UNSAFE = "(templates render in a sandbox and may use only the documented variables: course, " \
