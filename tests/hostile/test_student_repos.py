@@ -61,6 +61,20 @@ def test_an_html_heading_is_a_heading():
                           Deliverable("p.md", sections=("Approach",))) == []
 
 
+@pytest.mark.parametrize("run", ["[", "*a", "[a](", "<", "_a"])
+def test_900kb_of_markup_characters_is_judged_in_seconds_with_a_finding(run):
+    from classroom_ops.rules import evaluate
+
+    text = "## Approach\n\nShort.\n\n" + run * (900_000 // len(run)) + "\n"
+    t0 = time.monotonic()
+    got = evaluate(Deliverable("p.md", sections=("Approach",)), {"p.md": text.encode()})
+    assert time.monotonic() - t0 < 10
+    assert messages(got) == [
+        "p.md could not be read within the checker's bounds: the paragraph on line 5 has more "
+        "than 50,000 characters, so its markup was not read. Split long paragraphs and remove "
+        "runs of markup characters."]
+
+
 def test_a_table_of_contents_ending_with_references_does_not_end_the_body():
     data = with_toc()
     d = Deliverable("report/final.pdf", sections=PDF_SECTIONS, max_pages=8)

@@ -14,15 +14,23 @@ headings, lists, tables, link texts, inline code, and the text inside raw HTML (
 `<div>`'s words; it drops `<script>`, `<style>` and comments, and so do we); not fenced or
 indented code, tags and attributes, image alt text, URLs, YAML front matter or Markdown
 punctuation. HTML `<h1>`-`<h6>` are headings, as GitHub shows them.
+
+Parsing is bounded, and the bound ends in a finding: markdown-it takes seconds per 100 KB of
+brackets or asterisks, so the document is parsed once (headings and words share the tokens), a
+paragraph longer than MAX_INLINE characters is read as plain text, and inline parsing stops after
+MAX_SECONDS (the rest is read as plain text, and a `too_complex` finding says so).
 """
 
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from classroom_ops.model import Deliverable, Finding
@@ -30,6 +38,8 @@ from classroom_ops.rules.text import plain
 from classroom_ops.rules.titles import contains, same, word_count
 
 _FRONT_MATTER_MAX_LINES = 60
+MAX_INLINE = 50_000  # characters of one paragraph parsed for markup (about 8,000 words)
+MAX_SECONDS = 10.0  # inline parsing of one document
 _LIST_MAX = 12  # headings quoted in a finding
 _BARE_URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
 
@@ -44,6 +54,49 @@ class Heading:
 
 def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+@dataclass(frozen=True)
+class Parsed:
+    tokens: list[Token]
+    limit: str = ""  # why part of the document was read as plain text
+
+
+def _plain_children(content: str) -> list[Token]:
+    tok = Token("text", "", 0)
+    tok.content = content
+    return [tok]
+
+
+@lru_cache(maxsize=8)
+def parse(text: str) -> Parsed:
+    """markdown-it's core rules, run one by one so that inline parsing is bounded."""
+    md = _parser()
+    state = StateCore(strip_front_matter(text), md, {})
+    rules = [r for r in md.core.ruler.__rules__ if r.enabled]
+    deadline = time.monotonic() + MAX_SECONDS
+    limit = ""
+    for rule in rules:
+        if rule.name != "inline":
+            rule.fn(state)
+            continue
+        for tok in state.tokens:
+            if tok.type != "inline":
+                continue
+            if limit or len(tok.content) > MAX_INLINE:
+                if not limit and len(tok.content) > MAX_INLINE:
+                    line = (tok.map or [0])[0] + 1
+                    limit = (f"the paragraph on line {line} has more than {MAX_INLINE:,} "
+                             "characters, so its markup was not read")
+                tok.children = _plain_children(tok.content)
+                continue
+            tok.children = []
+            md.inline.parse(tok.content, md, state.env, tok.children)
+            if time.monotonic() > deadline:
+                line = (tok.map or [0])[0] + 1
+                limit = (f"reading stopped after {MAX_SECONDS:.0f} seconds at line {line}; the "
+                         "rest was read as plain text")
+    return Parsed(state.tokens, limit)
 
 
 def strip_front_matter(text: str) -> str:
@@ -100,6 +153,7 @@ class _HtmlText(HTMLParser):
             self._heading[2].append(data)
 
 
+@lru_cache(maxsize=64)
 def html_text(fragment: str) -> _HtmlText:
     parser = _HtmlText()
     try:
@@ -158,7 +212,7 @@ def _bold_line(tokens: list[Token]) -> tuple[str, str] | None:
 
 def headings(text: str) -> list[Heading]:
     """Headings, bold labels and bold-only lines, in document order."""
-    tokens = _parser().parse(strip_front_matter(text))
+    tokens = parse(text).tokens
     found: list[Heading] = []
     for i, tok in enumerate(tokens):
         if tok.type == "heading_open":
@@ -193,7 +247,7 @@ def headings(text: str) -> list[Heading]:
 def prose(text: str) -> str:
     """The text a reader sees as prose (see the module docstring for what is left out)."""
     parts: list[str] = []
-    for tok in _parser().parse(strip_front_matter(text)):
+    for tok in parse(text).tokens:
         if tok.type == "html_block":  # GitHub renders the text between the tags
             parts.append("".join(html_text(tok.content).parts))
             continue
@@ -256,6 +310,13 @@ def check(path: str, text: str, d: Deliverable, milestone: str = "") -> list[Fin
         return Finding(path, rule, message, found, expected, line, milestone)
 
     out: list[Finding] = []
+    limit = parse(text).limit if (d.sections or d.min_words is not None
+                                  or d.max_words is not None) else ""
+    if limit:
+        out.append(finding("too_complex",
+                           f"{path} could not be read within the checker's bounds: {limit}. "
+                           "Split long paragraphs and remove runs of markup characters.",
+                           found=limit, expected="a document that can be read in seconds"))
     if d.sections:
         hs = headings(text)
         shown = [plain(h.text, 60) for h in hs if h.kind != "bold" and plain(h.text, 60)]
