@@ -34,7 +34,8 @@ PAYLOADS = [
     ("{{ team.nmae }}",
      f"template README.md.jinja:1: 'dict object' has no attribute 'nmae'; {UNDEFINED}"),
     ("{% for i in range(10**9) %}x{% endfor %}",
-     "template README.md.jinja:1: Range too big. The sandbox blocks ranges larger than "
+     "template README.md.jinja:1: OverflowError: Range too big. The sandbox blocks ranges "
+     "larger than "
      "MAX_RANGE (100000)."),
     ("{{ 2 ** 2 ** 99 }}",
      f"template README.md.jinja:1: exponents above 64 are not allowed in templates {UNSAFE}"),
@@ -44,6 +45,13 @@ PAYLOADS = [
     ("{% for i in range(99999) %}{% for j in range(99999) %}xxxxxxxxxx{% endfor %}{% endfor %}",
      "template README.md.jinja: renders to more than 5 MB of text; a starter file is never that "
      "large (a runaway loop?)"),
+    ("{% include '/etc/passwd' %}",
+     "template README.md.jinja:1: cannot include, import or extend '/etc/passwd': each starter "
+     "template stands alone (templates read no other file)"),
+    ("{{ '{0.__class__.__mro__}'.format(team.name) }}",
+     f"template README.md.jinja:1: access to attribute '__class__' of 'str' object is unsafe. "
+     f"{UNSAFE}"),
+    ("line one\n{{ 1 / 0 }}", "template README.md.jinja:2: ZeroDivisionError: division by zero"),
     (b"\xff\xfe{{ x }}",
      "template README.md.jinja: is not UTF-8 text; only text files can be templates (drop the "
      ".jinja suffix)"),

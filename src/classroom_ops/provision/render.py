@@ -131,7 +131,8 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
 def _environment() -> jinja2.Environment:
     env = _Sandbox(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                                        autoescape=False)  # Markdown; names escaped via md()
+                   loader=jinja2.DictLoader({}),  # no include/import/extends: nothing to read
+                   autoescape=False)  # Markdown; names escaped via md()
     env.filters = {k: v for k, v in env.filters.items() if k in ALLOWED_FILTERS}
     env.globals = {"range": env.globals["range"]}  # sandboxed range (bounded), nothing else
     return env
@@ -155,13 +156,18 @@ def _template_error(path: str, e: Exception) -> UsageError:
     if isinstance(e, SecurityError):
         why = (f"{e} (templates render in a sandbox and may use only the documented "
                "variables: course, team, repo, milestones, staff)")
+    elif isinstance(e, jinja2.TemplateNotFound):
+        why = (f"cannot include, import or extend {e.name!r}: each starter template stands "
+               "alone (templates read no other file)")
     elif isinstance(e, jinja2.UndefinedError):
         why = (f"{e}; the variables are course, team, repo, milestones and staff "
                "(see docs/provisioning.md)")
     elif isinstance(e, UnicodeDecodeError):
         why = "is not UTF-8 text; only text files can be templates (drop the .jinja suffix)"
-    else:
+    elif isinstance(e, jinja2.TemplateError):
         why = str(e)
+    else:  # 1/0, int('x'), a recursion or a value too large: the template's own error
+        why = f"{type(e).__name__}: {e}"
     return UsageError(f"template {where}: {why}")
 
 
@@ -195,8 +201,7 @@ def render_team_files(template: dict[str, bytes], course: Course, team: Team) ->
         if path.endswith(SUFFIX):
             try:
                 text = _render(env, path, data.decode("utf-8"), ctx)
-            except (jinja2.TemplateError, UnicodeDecodeError, OverflowError,
-                    RecursionError, MemoryError) as e:
+            except Exception as e:  # noqa: BLE001 -- any failure is the template's: say where
                 raise _template_error(path, e) from None
             out[path[: -len(SUFFIX)]] = text.encode("utf-8")
         else:
