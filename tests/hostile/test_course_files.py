@@ -59,6 +59,8 @@ CASES = [
     ("far-future-deadline", ("due: 2026-12-11 23:59", "due: 2036-12-11 23:59"),
      "26:10: '2036-12-11 23:59' (2036-12-11) is more than 3 years from the course start "
      "(2026-08-31); check the year"),
+    ("milestone-id-too-long-for-its-label", ("id: proposal", "id: " + "p" * 41),
+     "18:9: milestones[0].id is longer than 40 characters"),
     ("far-future-start", ("start: 2026-08-31", "start: 9999-12-27"),
      "6:10: course.start 9999-12-27 is not a plausible start of term (between 2000 and 2100)"),
 ]
