@@ -77,3 +77,21 @@ def with_toc(body_pages: int = 20) -> bytes:
     pages.append(["References"] + [f"[{k}] A. Author. A paper. In NeurIPS, 2024."
                                    for k in range(1, 11)])
     return make_pdf(pages)
+
+
+def many_streams_pdf(streams: int = 40, each: int = 1_000_000) -> bytes:
+    """One page whose /Contents lists `streams` streams of `each` inflated bytes: every stream
+    is small, together they are large."""
+    op = b"BT /F1 10 Tf 72 700 Td (lorem ipsum) Tj ET\n"
+    body = zlib.compress(op * (each // len(op)), 9)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", b"",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    refs = []
+    for _ in range(streams):
+        objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream"
+                       % (len(body), body))
+        refs.append(b"%d 0 R" % len(objects))
+    objects[2] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font "
+                  b"<< /F1 4 0 R >> >> /Contents [" + b" ".join(refs) + b"] >>")
+    return _assemble(objects, 1)

@@ -13,7 +13,7 @@ from classroom_ops.model import Deliverable
 from classroom_ops.pdfgen import make_pdf, sample_report
 from classroom_ops.rules import markdown, pdf
 
-from .pdfs import encrypted, shared_stream_pdf, with_toc
+from .pdfs import encrypted, many_streams_pdf, shared_stream_pdf, with_toc
 
 SIX = ("Problem Statement", "Motivation", "Related Work", "Approach", "Evaluation", "Resources")
 PDF_SECTIONS = ("Abstract", "Introduction", "Related Work", "Methods", "Experiments", "Conclusion")
@@ -104,10 +104,22 @@ def test_a_73kb_pdf_of_30_pages_sharing_one_huge_stream_is_judged_in_seconds():
     got = messages(pdf.check("r.pdf", data, Deliverable("r.pdf", max_pages=8)))
     assert time.monotonic() - t0 < 10
     assert got == [
-        "r.pdf could not be read within the checker's bounds: page 1 holds 24 MB of drawing "
-        "instructions (more than 4 MB), so its text was not read. Export the document again as "
-        "an ordinary PDF (from LaTeX or Word) and push it.",
+        "r.pdf could not be read within the checker's bounds: page 1 holds more than 4 MB of "
+        "drawing instructions, so its text was not read. Export the document again as an "
+        "ordinary PDF (from LaTeX or Word) and push it.",
         "r.pdf has 30 pages and no References heading, so every page counts; the limit is 8."]
+
+
+def test_a_page_of_many_small_streams_is_bounded_by_their_sum():
+    data = many_streams_pdf()
+    t0 = time.monotonic()
+    got = pdf.check("r.pdf", data, Deliverable("r.pdf", max_pages=8))
+    assert time.monotonic() - t0 < 10
+    assert [f.rule for f in got] == ["too_complex"]
+    assert got[0].message == (
+        "r.pdf could not be read within the checker's bounds: page 1 holds more than 4 MB of "
+        "drawing instructions, so its text was not read. Export the document again as an "
+        "ordinary PDF (from LaTeX or Word) and push it.")
 
 
 def test_reading_stops_at_the_time_bound_with_a_finding(monkeypatch):

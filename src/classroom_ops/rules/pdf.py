@@ -139,9 +139,8 @@ def _read(data: bytes) -> PdfText:
             size = _content_size(page)
             if size > MAX_CONTENT_BYTES:
                 doc.skipped.append(i + 1)
-                doc.limit = (f"page {i + 1} holds {size / 1e6:.0f} MB of drawing instructions "
-                             f"(more than {MAX_CONTENT_BYTES // 1_000_000} MB), so its text was "
-                             "not read")
+                doc.limit = (f"page {i + 1} holds more than {MAX_CONTENT_BYTES // 1_000_000} "
+                             "MB of drawing instructions, so its text was not read")
                 text = ""
             else:
                 text = (page.extract_text() or "")[:MAX_TEXT_PER_PAGE]
@@ -167,11 +166,19 @@ def _stream_key(page) -> object:
 
 
 def _content_size(page) -> int:
-    """Decompressed size of the page's drawing instructions (pypdf bounds each inflate)."""
-    contents = page.get_contents()
-    if contents is None:
+    """Decompressed size of the page's drawing instructions, stream by stream, stopping once
+    past the bound (pypdf bounds each single inflate; a page may list many streams)."""
+    ref = page.get("/Contents")
+    if ref is None:
         return 0
-    return len(contents.get_data())
+    obj = ref.get_object()
+    streams = list(obj) if isinstance(obj, list) else [obj]
+    total = 0
+    for s in streams:
+        total += len(s.get_object().get_data())
+        if total > MAX_CONTENT_BYTES:
+            break
+    return total
 
 
 def _lines(text: str) -> list[str]:
