@@ -13,6 +13,8 @@ from pathlib import Path
 
 from actions_toolkit import core
 
+from .output import redact
+
 MAX_ANNOTATIONS = 10  # GitHub shows at most 10 errors per step; say how many more there were
 SUMMARY_LIMIT = 1024 * 1024 - 1024
 
@@ -32,7 +34,7 @@ class Actions:
     def summary(self, markdown: str) -> None:
         if not (self.active and self.summary_file):
             return
-        data = markdown
+        data = redact(markdown)
         if len(data.encode("utf-8")) > SUMMARY_LIMIT:
             data = data.encode("utf-8")[:SUMMARY_LIMIT].decode("utf-8", "ignore") + \
                 "\n\n(summary cut at GitHub's 1 MiB limit; the JSON report has everything)\n"
@@ -49,7 +51,7 @@ class Actions:
                 props["file"] = file
             if line:
                 props["start_line"] = line
-            core.error(message, **props)
+            core.error(redact(message), **props)
         if len(items) > MAX_ANNOTATIONS:
             core.error(f"{len(items) - MAX_ANNOTATIONS} more findings: see the job summary")
 

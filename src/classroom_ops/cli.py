@@ -1,13 +1,15 @@
 """The command line: thin commands over the course model and the GitHub adapter.
 
 One error boundary (`main`) turns every `ClassroomOpsError` into its message and exit code, and
-anything unexpected into a one-line internal error; `--debug` shows the traceback instead.
+anything unexpected into a one-line internal error; `--debug` adds the traceback (redacted, like
+every other line) and keeps the exit code, so a script behaves the same with and without it.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +17,7 @@ import click
 
 from . import __version__
 from .errors import EXIT_PROBLEMS, EXIT_USAGE, ClassroomOpsError, UsageError
-from .output import Reporter, redact
+from .output import Reporter, begin_run, redact, secret, writes_done
 
 EPILOG = """\b
 Examples:
@@ -38,7 +40,10 @@ class Settings:
     cache_dir: str | None = None
 
     def token(self) -> str:
-        tok = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")
+        # Stripped: a token pasted into a secret often keeps its newline, which no header may
+        # hold (and an error quoting the header would then print the token).
+        tok = secret(os.environ.get("GITHUB_TOKEN") or "") or secret(
+            os.environ.get("GH_TOKEN") or "")
         if not tok:
             raise UsageError("no token: set GITHUB_TOKEN (or GH_TOKEN) to a token that can "
                              "administer the course's organization")
@@ -123,15 +128,34 @@ def _register() -> None:
 _register()
 
 
+def _interrupted(rep: Reporter) -> int:
+    """Ctrl-C: say what had been done, so nobody guesses whether to clean up."""
+    n = writes_done()
+    if n:
+        rep.line(f"interrupted after {n} write{'s' if n != 1 else ''} to GitHub; rerun the "
+                 "same command to finish the job (it picks up where this run stopped and is "
+                 "safe to run twice)")
+    else:
+        rep.line("interrupted before anything was written to GitHub; rerun the same command "
+                 "when ready")
+    return 130
+
+
+def _traceback(rep: Reporter, e: BaseException) -> None:
+    for chunk in traceback.format_exception(e):
+        for line in chunk.rstrip("\n").split("\n"):
+            rep.line(line)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     rep = Reporter(err=True)
+    begin_run()
     try:
         code = cli.main(args=args, prog_name="classroom-ops", standalone_mode=False)
-    except click.exceptions.Abort:
-        rep.line("aborted; nothing more was done")
-        code = 130
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        code = _interrupted(rep)
     except click.exceptions.Exit as e:
         code = e.exit_code
     except click.ClickException as e:
@@ -139,16 +163,13 @@ def main(argv: list[str] | None = None) -> None:
         code = EXIT_USAGE if isinstance(e, click.UsageError) else e.exit_code
     except ClassroomOpsError as e:
         if debug:
-            raise
+            _traceback(rep, e)
         for line in e.lines():
             rep.line(line)
         code = e.exit_code
-    except KeyboardInterrupt:
-        rep.line("interrupted; rerun the same command to finish (it is safe to run twice)")
-        code = 130
     except Exception as e:  # the boundary: never a traceback unless asked
         if debug:
-            raise
+            _traceback(rep, e)
         rep.line(f"internal error: {type(e).__name__}: {redact(str(e))}")
         rep.line("this is a bug in classroom-ops; rerun with --debug for the traceback and "
                  "report it")

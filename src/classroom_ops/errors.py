@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .output import redact
+
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # the job ran but found problems, or some items failed
 EXIT_USAGE = 2  # usage or configuration error
@@ -62,10 +64,14 @@ class ConfigError(ClassroomOpsError):
 
 
 class GitHubError(ClassroomOpsError):
-    """GitHub answered with an error we could not work around. `status` is the HTTP status."""
+    """GitHub answered with an error we could not work around. `status` is the HTTP status.
+
+    The message is redacted here, once, where it is made: it quotes the server, which can echo
+    a token back (a URL with credentials, a header), and it goes on into logs, issues and
+    `--json` reports."""
 
     def __init__(self, message: str, status: int | None = None):
-        super().__init__(message)
+        super().__init__(redact(str(message)))
         self.status = status
 
 
@@ -94,5 +100,5 @@ class RateLimited(ClassroomOpsError):
     must not swallow it, because carrying on with the next team would only hammer GitHub."""
 
     def __init__(self, message: str, status: int | None = None):
-        super().__init__(message)
+        super().__init__(redact(str(message)))
         self.status = status

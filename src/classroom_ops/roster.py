@@ -38,7 +38,8 @@ def read_roster(text: str, file: str) -> tuple[list[RosterRow], list[Problem]]:
     problems: list[Problem] = []
     if text.startswith("\ufeff"):  # Excel writes a byte-order mark
         text = text[1:]
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a stray quote is an error, not a field that swallows the rest of the file
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
@@ -68,11 +69,22 @@ def read_roster(text: str, file: str) -> tuple[list[RosterRow], list[Problem]]:
     # number or an e-mail address); its `name` is the student's name.
     extra_cols = {"name": col(_NAME_COLS), "student_id": col(_ID_COLS), "email": col(_EMAIL_COLS)}
     rows: list[RosterRow] = []
+    end = reader.line_num
+    records = 0
     try:
         for record in reader:
-            line = reader.line_num
+            line, end = end + 1, reader.line_num  # the record's first line, and its last
+            if any("\n" in c or "\r" in c for c in record):
+                # No team name or login holds a line break: a quote opened on `line` was
+                # never closed, and the rows after it were read as one field.
+                problems.append(Problem(file, line, None,
+                                        "a quote (\") opened on this line is not closed on it; "
+                                        "the rows after it would be read as one value. Close or "
+                                        "remove the quote"))
+                continue
             if not any(c.strip() for c in record):
                 continue
+            records += 1
             if len(record) < len(header):
                 record = record + [""] * (len(header) - len(record))
             team, login = record[ti].strip(), record[li].strip()
@@ -94,5 +106,9 @@ def read_roster(text: str, file: str) -> tuple[list[RosterRow], list[Problem]]:
                      if i is not None}
             rows.append(RosterRow(team, login, line, **extra))
     except csv.Error as e:
-        problems.append(Problem(file, reader.line_num, None, f"not a readable CSV row: {e}"))
+        problems.append(Problem(file, end + 1, None, f"not a readable CSV row: {e}; a quote "
+                                "(\") opened here is not closed, or stands inside a value"))
+    if not records and not problems:
+        problems.append(Problem(file, 1, None, "the roster has a header but no students; "
+                                "add one row per student"))
     return rows, problems

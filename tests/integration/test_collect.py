@@ -39,7 +39,7 @@ SPRING = FALL.replace("term: fall-2026", "term: spring-2027").replace(
 SPRING = SPRING[:SPRING.index("teams:")] + (
     "teams:\n  - {{name: Flash Folks, members: [alice, dave]}}\n") + SPRING[SPRING.index(
         "milestones:"):]
-DENSE_PUBLIC = hashlib.sha256(b"fall-2026/dense-crew").hexdigest()[:12]
+DENSE_PUBLIC = "p." + hashlib.sha256(b"fall-2026/dense-crew").hexdigest()[:12]
 
 
 def at(text: str) -> datetime:
@@ -185,15 +185,22 @@ def test_collect_a_term_then_another_then_rerun(term):
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         assert z.read("fall-2026/index.json") == (fall / "index.json").read_bytes()
 
-    # the internal gallery lists every valid project, with names; student text is inert
-    md = (root / "gallery" / "past-projects.md").read_text()
-    assert md.startswith("---\nlayout: default\ntitle: Past Project Examples\n---\n")
+    # the internal gallery lists every valid project, with names; student text is inert; it
+    # says it is internal in its file names and at the top of each page
+    assert sorted(p.name for p in (root / "gallery").iterdir()) == [
+        "files", "index.internal-not-for-publication.html",
+        "past-projects.internal-not-for-publication.md"]
+    md = (root / "gallery" / "past-projects.internal-not-for-publication.md").read_text()
+    assert md.startswith("---\nlayout: default\ntitle: Past Project Examples (internal, not "
+                         "for publication)\n---\n")
+    assert "> **Internal, not for publication:" in md
     assert "<script>" not in md and "{{" not in md and "{%" not in md
     assert "](https://evil" not in md and "@prof-lee" not in md
     assert "&lt;script&gt;" in md and "@&#8203;prof-lee" in md and "\\[click me\\]" in md
     assert md.index("## Training Efficiency") < md.index("## Quantization")
     assert "(files/fall-2026/sparse-squad/final.pdf)" in md and "gina" in md
-    html = (root / "gallery" / "index.html").read_text()
+    html = (root / "gallery" / "index.internal-not-for-publication.html").read_text()
+    assert '<p class="internal"><strong>Internal, not for publication:' in html
     assert html.count("<script") == 1 and "&lt;script&gt;window.pwned=1&lt;/script&gt;" in html
     assert "javascript:" not in html.replace("[x](javascript:alert(1))", "")
     assert "http://" not in html and "https://" not in html.replace("https://evil.example", "")
@@ -242,7 +249,7 @@ def test_collect_a_term_then_another_then_rerun(term):
     assert f["pushed_at"] == "2027-05-06T16:00:00Z"
     assert snapshot(fall) == fall_before  # the other term untouched
     assert (root / "spring-2027.zip").is_file() and (root / "fall-2026.zip").is_file()
-    md = (root / "gallery" / "past-projects.md").read_text()
+    md = (root / "gallery" / "past-projects.internal-not-for-publication.md").read_text()
     area = md[md.index("## Training Efficiency"):md.index("## Quantization")]
     assert area.index("### spring-2027") < area.index("### fall-2026")  # newest term first
     assert "Flash attention on a budget" in area
@@ -270,12 +277,12 @@ def test_publish_to_the_course_site_and_archive_repos(term):
     run_fall_term(env)
     site = env.gh().get_organization("dls").create_repo("course-site", auto_init=True)
     ledger = str(env.dir / "ledger.json")
-    res = collect(env, "--ledger", ledger, "--publish", "dls/course-site:_pages/past")
-    assert res.code == 2 and "add --public" in res.err
     env.sandbox.clear_requests()
-    res = collect(env, "--ledger", ledger, "--public", "--publish", "dls/course-site:_pages/past",
+    # --publish publishes the public gallery, with or without --public
+    res = collect(env, "--ledger", ledger, "--publish", "dls/course-site:_pages/past",
                   "--dry-run")
     assert "dry run: publishing to dls/course-site:_pages/past would write" in res.out
+    assert "(public)" in res.out and (env.archive / "gallery" / "index.html").is_file()
     assert env.writes() == [] and len(list(site.get_commits())) == 1
     res = collect(env, "--ledger", ledger, "--public", "--publish", "dls/course-site:_pages/past")
     assert res.code == 1 and "published to dls/course-site:_pages/past in" in res.out
@@ -289,13 +296,15 @@ def test_publish_to_the_course_site_and_archive_repos(term):
     res = collect(env, "--ledger", ledger, "--public", "--publish", "dls/course-site:_pages/past")
     assert "is already up to date" in res.out and env.writes() == []
 
-    # a file the gallery no longer has (a project instructors took out) is removed in one commit
+    # files the gallery did not write are never touched, even under its PATH
     site.create_file("_pages/past/files/fall-2026/gone/final.pdf", "old", b"%PDF-old")
+    site.create_file("_pages/past/_config.yml", "site", b"title: site\n")
     site.create_file("about.md", "keep", b"# About\n")
     res = collect(env, "--ledger", ledger, "--public", "--publish", "dls/course-site:_pages/past")
-    assert "(0 written, 1 removed)" in res.out
+    assert "is already up to date" in res.out
     paths = {e.path for e in site.get_git_tree("main", recursive=True).tree}
-    assert "_pages/past/files/fall-2026/gone/final.pdf" not in paths and "about.md" in paths
+    assert {"_pages/past/files/fall-2026/gone/final.pdf", "_pages/past/_config.yml",
+            "about.md", "_pages/past/.classroom-ops-gallery.json"} <= paths
     assert len(list(site.get_commits())) == 5
 
     env.sandbox.set_clock(at("2026-12-20T10:00:00-05:00"))

@@ -118,7 +118,7 @@ def test_public_gallery_without_names_hides_the_team_slug(fall):
     res = collect(env, "--ledger", ledger(env), "--public")
     assert res.code == 1, res  # the other teams never submitted
     gallery = env.archive / "gallery"
-    opaque = hashlib.sha256(b"fall-2026/sparse-squad").hexdigest()[:12]
+    opaque = "p." + hashlib.sha256(b"fall-2026/sparse-squad").hexdigest()[:12]
     assert (gallery / "files" / "fall-2026" / opaque / "report.pdf").is_file()
     assert (gallery / "files" / "fall-2026" / "kv-cachers" / "final.pdf").is_file()
     for name in ("past-projects.md", "index.html"):

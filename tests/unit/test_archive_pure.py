@@ -105,10 +105,10 @@ def test_the_public_gallery_hides_team_folders_without_share_names():
         {**team, "slug": "sparse-squad", "share_names": False},
         {**team, "slug": "kv-cachers", "share_names": True, "report": "report/final.pdf",
          "team": "KV Cachers", "members": ["gina"]}]}
-    opaque = hashlib.sha256(b"fall-2026/sparse-squad").hexdigest()[:12]
+    opaque = "p." + hashlib.sha256(b"fall-2026/sparse-squad").hexdigest()[:12]
     files = build([idx], True, ["Quantization"], lambda rel: rel.encode())
-    assert sorted(files) == [f"files/fall-2026/{opaque}/report.pdf",
-                             "files/fall-2026/kv-cachers/final.pdf", "index.html",
+    assert sorted(files) == ["files/fall-2026/kv-cachers/final.pdf",
+                             f"files/fall-2026/{opaque}/report.pdf", "index.html",
                              "past-projects.md"]
     assert files[f"files/fall-2026/{opaque}/report.pdf"] == (
         b"fall-2026/sparse-squad/report/sparse-squad-final.pdf")
@@ -128,8 +128,9 @@ def test_a_report_that_cannot_be_read_is_left_out_of_the_gallery():
         raise FileNotFoundError(rel)
 
     files = build([idx], False, ["Quantization"], read)
-    assert sorted(files) == ["index.html", "past-projects.md"]
-    assert b"Gone" not in files["index.html"]
+    assert sorted(files) == ["index.internal-not-for-publication.html",
+                             "past-projects.internal-not-for-publication.md"]
+    assert b"Gone" not in files["index.internal-not-for-publication.html"]
 
 
 def test_the_zip_is_reproducible(tmp_path):

@@ -156,7 +156,7 @@ def test_heading_text_drops_html_and_keeps_code():
         ("a bare https://example.org/x/y/z link", 3),
         ("```python\nimport torch\nmodel = big()\n```\nafter", 1),
         ("    indented code block\n\npara", 1),
-        ("<div class='x'>\nraw html block\n</div>\n\nreal text", 2),
+        ("<div class='x'>\nraw html block\n</div>\n\nreal text", 5),  # GitHub shows them
         ("inline <span>html</span> here", 3),
         ("use `torch.compile` today", 4),
         ("![an image alt text](fig.png) caption", 1),
@@ -251,3 +251,24 @@ def test_paths_needed_is_the_chosen_candidate_only():
 def test_presence_only_binary_artifact_is_not_called_binary():
     d = Deliverable(path="weights/model.ckpt")
     assert evaluate(d, {"weights/model.ckpt": b"\x00\x01\x02" * 100}) == []
+
+
+# -- one heading, one section ------------------------------------------------------------------
+
+def test_sections_are_matched_to_distinct_headings_preferring_exact_titles():
+    from classroom_ops.rules.markdown import match_sections
+
+    hs = headings("## Related Work and Approach\n\n## Approach\n\n## Related Work\n")
+    got = match_sections(hs, ("Approach", "Related Work"))
+    assert {s: h.line for s, h in got.items()} == {"Approach": 3, "Related Work": 5}
+    hs = headings("## Related Work and Approach\n\n## Approach\n")
+    got = match_sections(hs, ("Approach", "Related Work"))
+    assert {s: h.line for s, h in got.items()} == {"Approach": 3, "Related Work": 1}
+
+
+def test_a_bold_label_also_counts_for_one_section_only():
+    d = Deliverable(path="proposal.md", sections=("Motivation", "Approach"))
+    f = check("**Motivation and Approach**: we do both.\n", d)
+    assert [x.message for x in f] == [
+        "proposal.md has no heading of its own for 'Approach': 'Motivation and Approach' (line 1) "
+        "already counts for 'Motivation'; give each section its own heading ('## Approach')."]

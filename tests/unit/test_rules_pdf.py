@@ -295,3 +295,30 @@ def test_page_count_rule_applies_to_a_pdf_with_another_extension():
     d = Deliverable(path="report/final", max_pages=1)
     [f] = evaluate(d, {"report/final": make_pdf([["a"], ["b"]])})
     assert f.rule == "max_pages"
+
+
+# -- tables of contents and the References heading that heads the references ------------------
+
+def test_a_references_line_without_entries_gives_way_to_the_one_above_the_entries():
+    pages = [["Contents", "Introduction", "Methods", "References"]] + [
+        ["Introduction"] + body(200) for _ in range(9)] + [
+        ["References", "[1] A. Author. Scaling. In NeurIPS, 2024."]]
+    lay = layout(read(make_pdf(pages)))
+    assert (lay.content_pages, lay.references_page) == (10, 11)
+
+
+def test_a_results_table_after_the_front_pages_is_not_a_table_of_contents():
+    table = ["Experiments"] + [f"model {k} accuracy {k + 70}" for k in range(12)]
+    pages = [["Abstract"] + body(200), ["Introduction"] + body(200), ["Methods"] + body(200),
+             table, ["References", "[1] A. Author. Scaling. 2024."]]
+    got = [f.message for f in check(make_pdf(pages), Deliverable(
+        "report/final.pdf", sections=("Experiments",), max_pages=8))]
+    assert got == []
+
+
+def test_references_heading_at_the_bottom_of_a_page_with_entries_on_the_next():
+    pages = [["Introduction"] + filler(300, seed=i) for i in range(3)]
+    pages[-1].append("References")
+    pages.append(["[1] A. Author. Scaling laws. 2020.", "[2] B. Author. Sharding. 2021."])
+    lay = layout(read(make_pdf(pages)))
+    assert (lay.content_pages, lay.references_page) == (3, 3)

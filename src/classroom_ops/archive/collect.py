@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from ..rules.text import plain
 from . import gallery
 from .fetch import Limits, TeamRecord, fetch_team
 from .layout import (
+    DIR_MODE,
     GALLERY_DIR,
     INDEX,
     PROJECT,
@@ -102,6 +104,7 @@ def collect_term(gh: GitHub, course: Course, milestone: Milestone, ledger: Ledge
                 continue
             folder = staged / team.slug
             folder.mkdir()
+            os.chmod(folder, DIR_MODE)  # served and shared: not the umask's 0700
             for path, blob in sorted(rec.files.items()):
                 try:
                     write_file(folder, path, blob)

@@ -4,6 +4,11 @@ The commit that counts is the ledger's (its late commit when the work was late),
 `submission/<milestone>` tag (an annotated tag is peeled to its commit), else the team never
 submitted. Files are read with one recursive tree listing and one blob request per kept file;
 sizes are checked on the listing before any download, and again after it.
+
+A PDF is collected only if a reader can open it: not a Git LFS pointer, not damaged, and not
+encrypted (a password-protected file is useless in a gallery, and its permissions are not ours to
+republish). The team's *report* is the file named by the first PDF entry of `archive.include`;
+when that file is refused, the team has no report -- another PDF of theirs never stands in.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from ..checks.ledger import Ledger
 from ..errors import GitHubError
 from ..ghdata import RepoInfo, TreeEntry
 from ..model import Course, Milestone, Team
+from ..rules.pdf import openable
 from ..rules.text import plain
 from .layout import PROJECT, UnsafePath, safe_rel
 from .project import MAX_BYTES as PROJECT_MAX
@@ -62,10 +68,11 @@ class TeamRecord:
     project: ProjectInfo = field(default_factory=ProjectInfo)
     problems: list[str] = field(default_factory=list)
     error: str | None = None  # GitHub failed: nothing new is known about this team
+    report: str | None = None  # path of the report: the first PDF entry of archive.include
 
     @property
     def pdf(self) -> str | None:
-        return next((p for p in self.files if p.lower().endswith(".pdf")), None)
+        return self.report if self.report in self.files else None
 
 
 def find_snapshot(gh: GitHub, course: Course, team: Team, milestone: Milestone, repo: RepoInfo,
@@ -117,6 +124,10 @@ def _iso(t: datetime) -> str:
     return t.isoformat().replace("+00:00", "Z")
 
 
+def _is_pdf(path: str) -> bool:
+    return path.lower().endswith(".pdf")
+
+
 def _is_glob(pattern: str) -> bool:
     return any(c in pattern for c in "*?[")
 
@@ -145,6 +156,9 @@ def fetch_team(gh: GitHub, course: Course, team: Team, milestone: Milestone, rep
             found = _matches(pattern, entries)
             if not found and not _is_glob(pattern):  # a pattern may match nothing
                 rec.problems.append(f"{pattern} is missing at {rec.snapshot.commit[:7]}")
+            first = next((e.path for e in found if _is_pdf(e.path)), None)
+            if rec.report is None and (_is_pdf(pattern) or first):
+                rec.report = first or ""  # "": named but missing; never another PDF
             for e in found:
                 data = _read(gh, rec, e, limits, used)
                 if data is not None:
@@ -197,8 +211,17 @@ def _read(gh: GitHub, rec: TeamRecord, e: TreeEntry, limits: Limits, used: int) 
         rec.problems.append(f"{name} ({len(data)} bytes) is {why}; not collected")
         return None
     limits.used += len(data)
-    if e.path.lower().endswith(".pdf") and not data.startswith(b"%PDF-"):
-        kind = "a Git LFS pointer" if data.startswith(LFS_POINTER) else "not a PDF"
-        rec.problems.append(f"{name} is {kind}; not collected")
-        return None
+    if _is_pdf(e.path):
+        if not data.startswith(b"%PDF-"):
+            kind = "a Git LFS pointer" if data.startswith(LFS_POINTER) else "not a PDF"
+            rec.problems.append(f"{name} is {kind}; not collected")
+            return None
+        why = openable(data)
+        if why == "encrypted":
+            rec.problems.append(f"{name} is encrypted (password-protected); not collected. Ask "
+                                "the team for a PDF without a password")
+            return None
+        if why:
+            rec.problems.append(f"{name} cannot be opened as a PDF ({why}); not collected")
+            return None
     return data

@@ -11,6 +11,10 @@
 A term folder is built beside its final place (`.tmp-*`) and swapped in with renames, so it is
 replaced as a whole: a rerun never leaves a duplicate or a stale file, and never touches another
 term. Nothing is written outside ARCHIVE_DIR: every relative path is checked before it is used.
+
+The archive is meant to be served (the gallery) and shared among the course staff, so folders
+are 0755 and files 0644 whatever the umask and whatever `mkdtemp`/`mkstemp` chose (0700/0600:
+a web server then refuses the gallery).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ PROJECT = "project.json"
 TERM_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 RESERVED = frozenset({MANIFEST, GALLERY_DIR})  # names a term cannot have
+DIR_MODE, FILE_MODE = 0o755, 0o644
 
 
 class UnsafePath(ValueError):
@@ -80,7 +85,9 @@ def write_file(base: Path, rel: str, data: bytes) -> Path:
         d = d / part
         if d.is_symlink() or (d.exists() and not d.is_dir()):
             raise UnsafePath(f"path {rel!r} goes through a file or symbolic link")
-        d.mkdir(exist_ok=True)
+        if not d.exists():
+            d.mkdir()
+            os.chmod(d, DIR_MODE)
     target = safe_join(base, rel)
     with open(target, "xb") as f:  # a fresh folder: an existing file means a duplicate path
         try:
@@ -88,6 +95,7 @@ def write_file(base: Path, rel: str, data: bytes) -> Path:
         except BaseException:
             target.unlink(missing_ok=True)  # no partial file (a full disk, say)
             raise
+    os.chmod(target, FILE_MODE)
     return target
 
 
@@ -108,7 +116,9 @@ class Archive:
     def prepare(self) -> None:
         if self.root.is_symlink():
             raise UnsafePath(f"{self.root} is a symbolic link")
-        self.root.mkdir(parents=True, exist_ok=True)
+        if not self.root.exists():
+            self.root.mkdir(parents=True)
+            os.chmod(self.root, DIR_MODE)
         self._recover()
 
     def _recover(self) -> None:
@@ -124,7 +134,9 @@ class Archive:
 
     def staging(self, name: str) -> Path:
         """A fresh folder inside the archive, to be swapped in with `swap`."""
-        return Path(tempfile.mkdtemp(prefix=f".tmp-{name}.", dir=self.root))
+        staged = Path(tempfile.mkdtemp(prefix=f".tmp-{name}.", dir=self.root))
+        os.chmod(staged, DIR_MODE)  # mkdtemp makes it 0700, and it becomes the term's folder
+        return staged
 
     def swap(self, staged: Path, name: str) -> None:
         """Replace ARCHIVE_DIR/name with `staged` as a whole."""
@@ -156,6 +168,7 @@ class Archive:
             target.unlink()
         if not target.is_file() or target.read_bytes() != data:
             write_atomic(target, data)
+            os.chmod(target, FILE_MODE)
         return target
 
     def write_manifest(self) -> Path:
@@ -165,6 +178,7 @@ class Archive:
         text = "".join(line + "\n" for line in lines)
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             write_atomic(target, text)
+            os.chmod(target, FILE_MODE)
         return target
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from ..errors import EXIT_PROBLEMS, UsageError
 from ..fileio import write_atomic
 from ..formation.provisioning import registered
 from ..meetings.cells import meeting_cells
-from ..output import Reporter
+from ..output import Reporter, json_report
 from ..preflight import require_owner
 from ..timeline import DeadlineError, resolve, zone
 from .provision_cmd import connect
@@ -39,7 +38,7 @@ def _write_reports(actions: Actions, stem: str, json_path, md_path, data: dict, 
         json_path = json_path or default_json
         md_path = md_path or default_md
     if json_path:
-        write_atomic(json_path, json.dumps(data, indent=2) + "\n")
+        write_atomic(json_path, json_report(data))
         actions.output("report", json_path)
     if md_path:
         write_atomic(md_path, md)

@@ -39,7 +39,9 @@ def _describe(rec: TeamRecord) -> str:
 @click.option("-o", "--output", "output", required=True, type=click.Path(file_okay=False),
               metavar="ARCHIVE_DIR", help="The archive folder; other terms in it are kept.")
 @click.option("--public", is_flag=True,
-              help="Gallery of consenting teams only (share_report), names only with share_names.")
+              help="Gallery of consenting teams only (share_report), names only with "
+                   "share_names [the default with --publish]. Without it, the gallery is the "
+                   "internal one, named and marked 'internal, not for publication'.")
 @click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False),
               help=f"The instructors' record from `check` [default: {DEFAULT_LEDGER} if it "
                    "exists; else the submission tags].")
@@ -47,8 +49,9 @@ def _describe(rec: TeamRecord) -> str:
               help="Only with --publish: say what would change on the site; commit nothing "
                    "(ARCHIVE_DIR is still written).")
 @click.option("--publish", "publish_to", metavar="OWNER/REPO[:PATH]",
-              help="Commit the gallery into the course website's repository (needs --public; "
-                   "PATH defaults to past-projects).")
+              help="Commit the public gallery into the course website's repository (PATH "
+                   "defaults to past-projects); only files an earlier publish wrote are changed "
+                   "or removed.")
 @click.pass_context
 def collect(ctx, milestone, output, public, ledger_path, dry_run, publish_to) -> int:
     """Collect every team's final report into ARCHIVE_DIR and build the past-projects gallery."""
@@ -66,9 +69,7 @@ def collect(ctx, milestone, output, public, ledger_path, dry_run, publish_to) ->
                          f"{', '.join(sorted(RESERVED))} are reserved in ARCHIVE_DIR; "
                          "choose another term name") from None
     if publish_to:
-        if not public:
-            raise UsageError("--publish puts the gallery on a website: add --public, so that "
-                             "only teams who agreed to share are in it")
+        public = True  # a website gets the public gallery, never the internal one
         parse_target(publish_to)
     mid = milestone or course.archive_milestone
     if not mid:
@@ -99,7 +100,7 @@ def collect(ctx, milestone, output, public, ledger_path, dry_run, publish_to) ->
     out.line(f"archive {output}: term {course.term}, {len(done.records)} teams; gallery of "
              f"{shared.listed} projects from {len(shared.terms)} term"
              f"{'s' if len(shared.terms) != 1 else ''} "
-             f"({'public' if public else 'internal: every listed project, with names'})")
+             f"({'public' if public else 'INTERNAL, not for publication: every listed project, with names'})")
     if publish_to:
         files = {rel: p.read_bytes() for rel, p in walk_files(Path(output) / GALLERY_DIR)}
         res = publish(gh, publish_to, files, f"Past projects: {course.term} ({course.name})",

@@ -10,7 +10,7 @@ import click
 from ..adapter import GitHub
 from ..config import load_course
 from ..errors import EXIT_PROBLEMS, UsageError
-from ..output import Reporter
+from ..output import Reporter, track
 from ..provision import prepare
 
 
@@ -22,8 +22,8 @@ def connect(settings, write_delay: float | None = None) -> GitHub:
     if write_delay is None:
         # GitHub asks for a pause between writes; a local sandbox needs none.
         write_delay = 0.0 if is_local_api(settings.api_url) else 1.0
-    return GitHub(settings.api_url, settings.token(), write_delay=write_delay,
-                  cache_dir=settings.cache_dir)
+    return track(GitHub(settings.api_url, settings.token(), write_delay=write_delay,
+                        cache_dir=settings.cache_dir))
 
 
 @click.command()

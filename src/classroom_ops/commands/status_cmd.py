@@ -3,7 +3,6 @@ Markdown. Reads the ledger and the organization; writes nothing to GitHub."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -16,7 +15,7 @@ from ..dashboard.markdown import markdown
 from ..dashboard.model import LABELS, STATES
 from ..fileio import write_atomic
 from ..formation.provisioning import registered
-from ..output import Reporter
+from ..output import Reporter, json_report
 from .provision_cmd import connect
 
 DEFAULT_LEDGER = ".classroom-ops/ledger.json"
@@ -63,7 +62,7 @@ def status(ctx, html_path, json_path, md_path, ledger_paths) -> int:
         json_path, md_path = json_path or default_json, md_path or default_md
         html_path = html_path or actions.temp / "classroom-ops-status.html"
     if json_path:
-        write_atomic(json_path, json.dumps(to_json(st), indent=2) + "\n")
+        write_atomic(json_path, json_report(to_json(st)))
         actions.output("report", json_path)
     if md_path:
         write_atomic(md_path, md)

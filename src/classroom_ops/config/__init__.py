@@ -9,7 +9,8 @@ from __future__ import annotations
 import difflib
 import posixpath
 import re
-from datetime import date
+import unicodedata
+from datetime import date, timedelta
 from pathlib import Path
 
 from ..errors import ConfigError, Problem
@@ -68,6 +69,65 @@ def bad_repo_path(p: str) -> str | None:
     return None
 
 
+# GitHub's rule for repository names: ASCII letters, digits, '.', '-', '_' (anything else it
+# silently turns into '-'), at most 100 characters, and not '.' or '..'.
+_REPO_NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
+MAX_GRACE = timedelta(days=7)  # longer than a week is an extension, not a grace period
+EARLIEST_START, LATEST_START = date(2000, 1, 1), date(2100, 12, 31)
+MAX_SPAN = timedelta(days=3 * 366)  # no deadline is further than this from the course start
+
+
+def text_problems(src: Source) -> list[Problem]:
+    """Every text value must be one line of visible text: a trailing newline in a login or a
+    term passes a regular expression's `$` and then names something that does not exist."""
+    out: list[Problem] = []
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, path + (k,))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, path + (i,))
+        elif isinstance(node, str):
+            bad = next((c for c in node if unicodedata.category(c) in ("Cc", "Cf", "Cs")), None)
+            if bad is not None:
+                kind = "a line break" if bad in "\r\n" else "a control character"
+                out.append(src.problem(path, f"{_schema.dotted(path)} contains the invisible "
+                                             f"character U+{ord(bad):04X} ({kind}); write it "
+                                             "on one line, without control characters"))
+            elif node != node.strip():
+                out.append(src.problem(path, f"{_schema.dotted(path)} {node!r} starts or ends "
+                                             "with spaces; remove them"))
+
+    walk(src.data, ())
+    return out
+
+
+def course_root(base_dir: Path) -> Path:
+    """The folder a course file may name files in: the git work tree holding it (the
+    instructors' repository, which is what reviewers see), else the course file's folder."""
+    here = base_dir.resolve()
+    for d in (here, *here.parents):
+        if (d / ".git").exists():
+            return d
+    return here
+
+
+def shipped_templates() -> list[Path]:
+    """The starter template that comes with classroom-ops: trusted like the tool itself."""
+    import classroom_ops
+
+    pkg = Path(classroom_ops.__file__).resolve().parent
+    return [p for p in (pkg / "templates" / "repo", pkg.parents[1] / "templates" / "repo")
+            if p.is_dir()]
+
+
+def inside(path: Path, roots: list[Path]) -> bool:
+    real = path.resolve()
+    return any(real == r or r in real.parents for r in (x.resolve() for x in roots))
+
+
 def load_course(path: str | Path) -> Course:
     path = Path(path)
     file = str(path)
@@ -83,7 +143,7 @@ def load_course(path: str | Path) -> Course:
 
 def course_from_text(text: str, file: str, base_dir: Path | None = None) -> Course:
     src = parse(text, file)
-    problems = _schema.check(src)
+    problems = _schema.check(src) + text_problems(src)
     if problems:
         raise ConfigError(problems)
     return _Builder(src, base_dir or Path(".")).build()
@@ -114,6 +174,11 @@ class _Builder:
         except ValueError:
             self.err(("course", "start"), f"course.start '{c['start']}' is not a calendar date")
             start = None
+        if start is not None and not EARLIEST_START <= start <= LATEST_START:
+            self.err(("course", "start"), f"course.start {start} is not a plausible start of "
+                                          f"term (between {EARLIEST_START.year} and "
+                                          f"{LATEST_START.year})")
+            start = None
         due_time = parse_hhmm(c.get("due_time", "23:59"))
         weekday = c.get("due_weekday", "friday")
 
@@ -121,17 +186,26 @@ class _Builder:
             if tz is None or start is None:
                 return None
             try:
-                return resolve(text, tz=tz, start=start, due_time=due_time, due_weekday=weekday)
+                moment = resolve(text, tz=tz, start=start, due_time=due_time,
+                                 due_weekday=weekday)
             except DeadlineError as e:
                 self.err(path, str(e))
                 return None
+            except (OverflowError, ValueError):  # a year like 9999 plus an offset
+                self.err(path, f"'{text}' is not a date this course can have")
+                return None
+            if abs(moment.date() - start) > MAX_SPAN:
+                self.err(path, f"'{text}' ({moment.date()}) is more than 3 years from the "
+                               f"course start ({start}); check the year")
+                return None
+            return moment
 
         teams = self._teams()
         milestones = self._milestones(when)
         staff = self.d.get("staff") or {}
         repos = self.d["repos"]
         policy = self.d.get("policy") or {}
-        grace = parse_duration(policy.get("grace", 0))
+        grace = self._grace(policy)
         extensions = self._extensions(policy, teams, milestones, when)
         late_policy = self._late_policy(policy)
         archive = self.d.get("archive")
@@ -143,17 +217,24 @@ class _Builder:
                 why = bad_repo_path(p)
                 if why:
                     self.err(("archive", "include", i), f"archive path '{p}' {why}")
-        try:
-            repos.get("name", "{team}").format(team="x")
-        except (KeyError, IndexError, ValueError):
-            self.err(("repos", "name"), f"repos.name {repos['name']!r} may use only {{team}} "
-                                         "as a placeholder (the team's slug)")
+        self._repo_names(repos.get("name", "{team}"), teams)
         template = repos["template"]
         if not re.fullmatch(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+", template):
-            if not (self.base_dir / template).is_dir():
+            folder = self.base_dir / template
+            root = course_root(self.base_dir)
+            if not folder.is_dir():
                 self.err(("repos", "template"),
                          f"template '{template}' is neither a folder next to the course file nor "
                          "owner/name of a GitHub template repository")
+            elif not inside(folder, [root, *shipped_templates()]):
+                self.err(("repos", "template"),
+                         f"template '{template}' is outside the course's folder ({root}); every "
+                         "file of it goes into every team's repository, so keep it next to the "
+                         "course file, where it is reviewed with it")
+        staff_team = staff.get("team", "staff")
+        if not slugify(staff_team):
+            self.err(("staff", "team"), f"staff.team {staff_team!r} has no letters or digits to "
+                                        "make a GitHub team slug from; name it like 'staff'")
         members = {login.lower() for t in teams for login in t.members}
         for i, login in enumerate(staff.get("members", [])):
             if login.lower() in members:
@@ -216,6 +297,38 @@ class _Builder:
         return Formation(repo=f.get("repo", "course-hub"), size=f["size"],
                          roster=tuple(students), closes=closes, closes_text=closes_text,
                          milestone=mid)
+
+    def _grace(self, policy: dict) -> timedelta:
+        raw = policy.get("grace", 0)
+        try:
+            grace = parse_duration(raw)
+        except (DeadlineError, OverflowError, ValueError):
+            grace = MAX_GRACE * 2
+        if grace > MAX_GRACE:
+            self.err(("policy", "grace"), f"policy.grace {raw!r} is longer than 7 days; a later "
+                                          "deadline for one team is an extension "
+                                          "(policy.extensions)")
+            return timedelta(0)
+        return grace
+
+    def _repo_names(self, pattern: str, teams: list[Team]) -> None:
+        """Every repository name the pattern makes must be one GitHub accepts as it is."""
+        try:
+            pattern.format(team="x")
+        except (KeyError, IndexError, ValueError, AttributeError):
+            self.err(("repos", "name"), f"repos.name {pattern!r} may use only {{team}} "
+                                        "as a placeholder (the team's slug)")
+            return
+        for slug in ["x", *(t.slug for t in teams)]:
+            name = pattern.format(team=slug)
+            if not _REPO_NAME.match(name) or name in (".", "..") or \
+                    name.lower().endswith(".git"):
+                why = ("is longer than 100 characters" if len(name) > 100 else
+                       "may hold only letters, digits, '.', '-' and '_' (no '/' or '..'), and "
+                       "not end in .git")
+                self.err(("repos", "name"), f"repos.name {pattern!r} makes the repository name "
+                                            f"{name!r}, which {why}")
+                return
 
     def _todos(self, node, path) -> None:
         """`init` leaves TODO placeholders; say where any are left, without failing."""
@@ -292,6 +405,10 @@ class _Builder:
     def _roster_entries(self):
         rel = self.d["roster"]
         path = self.base_dir / rel
+        if not inside(path, [course_root(self.base_dir)]):
+            self.err(("roster",), f"roster '{rel}' is outside the course's folder; keep it next "
+                                  "to the course file")
+            return []
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as e:

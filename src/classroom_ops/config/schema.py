@@ -97,6 +97,9 @@ def check(src: Source) -> list[Problem]:
             problems.append(src.problem(path, f"{name} must not be empty"))
         elif v == "minLength":
             problems.append(src.problem(path, f"{name} must not be empty"))
+        elif v == "maxLength":
+            problems.append(src.problem(path, f"{name} is longer than {err.validator_value} "
+                                              "characters"))
         elif v == "minimum":
             problems.append(src.problem(path, f"{name} must be at least {err.validator_value}"))
         else:  # pragma: no cover - every keyword the schema uses is handled above

@@ -7,6 +7,11 @@ path (a tuple of keys and indexes) to its position.
 Scalars follow the YAML 1.2 core schema, not PyYAML's YAML 1.1 default: `no`, `on` and `yes` stay
 strings (a GitHub user may be called `no`), `23:59` stays a time of day instead of the sexagesimal
 integer 1439, and dates stay text for the timeline to interpret in the course's time zone.
+
+A course file can come from anyone who can open a pull request on the instructors' repository,
+so it is read with limits checked on PyYAML's event stream *before* any node graph is built: its
+size, its nesting depth, and its aliases (an alias is a reference, so ten nested aliases of ten
+items each are 10^10 values once expanded: the "billion laughs"). Expansion is bounded as well.
 """
 
 from __future__ import annotations
@@ -24,6 +29,11 @@ _INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
+
+MAX_BYTES = 1_000_000  # a 200-team course with every option is about 60 KB
+MAX_DEPTH = 32  # the schema's deepest value is 6 levels down
+MAX_ALIASES = 100
+MAX_VALUES = 200_000  # values after expanding aliases
 _FALSE = {"false", "False", "FALSE"}
 
 
@@ -73,8 +83,40 @@ def _pos(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+def _check_limits(text: str, file: str) -> None:
+    """Size, depth and aliases, from the event stream (which PyYAML produces without recursion)."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise ConfigError([Problem(file, None, None, f"the file is larger than "
+                                   f"{MAX_BYTES // 1_000_000} MB; a course file is never that "
+                                   "large")])
+    depth = aliases = 0
+    for ev in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                m = ev.start_mark
+                raise ConfigError([Problem(file, m.line + 1, m.column + 1,
+                                           f"nested more than {MAX_DEPTH} levels deep; a course "
+                                           "file needs at most 6")])
+        elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+        elif isinstance(ev, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                m = ev.start_mark
+                raise ConfigError([Problem(file, m.line + 1, m.column + 1,
+                                           f"more than {MAX_ALIASES} YAML aliases (*name); "
+                                           "write the values out")])
+
+
+class _TooBig(Exception):
+    def __init__(self, node: yaml.Node):
+        self.node = node
+
+
 def parse(text: str, file: str) -> Source:
     try:
+        _check_limits(text, file)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
@@ -86,8 +128,13 @@ def parse(text: str, file: str) -> Source:
 
     src = Source(file, None)
     problems: list[Problem] = []
+    built = 0
 
     def build(node: yaml.Node, path: Path):
+        nonlocal built
+        built += 1
+        if built > MAX_VALUES or len(path) > MAX_DEPTH:  # aliases that expand to too much
+            raise _TooBig(node)
         src.positions[path] = _pos(node)
         if isinstance(node, yaml.ScalarNode):
             return _scalar(node)
@@ -118,7 +165,12 @@ def parse(text: str, file: str) -> Source:
         src.data = None
         src.positions[()] = (1, 1)
     else:
-        src.data = build(root, ())
+        try:
+            src.data = build(root, ())
+        except _TooBig as e:
+            raise ConfigError([Problem(file, *_pos(e.node), f"the YAML aliases here expand to "
+                                       f"more than {MAX_VALUES:,} values (or {MAX_DEPTH} levels); "
+                                       "write the values out")]) from None
     if problems:
         raise ConfigError(problems)
     return src

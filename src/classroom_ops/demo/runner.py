@@ -199,7 +199,7 @@ class Demo:
         self.cli("collect", "collect", "--ledger", str(self.ledger), "-o",
                  str(self.out / "archive"))
         self.say(f"collected the final reports into {self.out / 'archive'} (gallery: "
-                 f"{self.out / 'archive' / 'gallery' / 'index.html'})")
+                 f"{self.out / 'archive' / 'gallery' / 'index.internal-not-for-publication.html'})")
         self.cli("status", "status", "--ledger", str(self.ledger), "--html",
                  str(self.out / "dashboard.html"), "--json", str(self.out / "status.json"))
         self.say(f"dashboard: {self.out / 'dashboard.html'}")

@@ -12,7 +12,7 @@ from ..adapter import GitHub
 from ..model import Course
 from .apply import Applier, TeamResult
 from .plan import Plan, make_plan
-from .render import read_template_dir
+from .render import check_templates, read_template_dir
 from .state import observe, preflight, template_source
 
 __all__ = ["ProvisionRun", "prepare", "Plan"]
@@ -44,6 +44,8 @@ def prepare(gh: GitHub, course: Course, course_dir: Path, only: list[str] | None
     me = preflight(gh, course, source)
     template_files = read_template_dir(source.folder) if source.folder else None
     teams = [t for t in course.teams if not only or t.slug in only]
+    if template_files is not None:
+        check_templates(template_files, course, teams)  # before any write
     obs = observe(gh, course, teams, me)
     plan = make_plan(course, obs, teams)
     return ProvisionRun(course, gh, plan, Applier(gh, course, source, template_files, me), teams)

@@ -3,6 +3,11 @@
 Only files named `*.jinja` are templates (the suffix is dropped when written): workflow files are
 full of `${{ }}`, so rendering every file would corrupt them. Team names and logins are student-
 or instructor-controlled text and go into Markdown, so the context offers them pre-escaped.
+
+A template repository is not trusted code: `provision` runs with the organization owner's token,
+so templates render in Jinja's immutable sandbox (no attribute of Python internals, no method that
+changes a value, no import), with only the documented variables and filters. Anything the
+template names that is not in the context is an error naming the file, the line and the name.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from pathlib import Path
 
 import jinja2
 import yaml
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from ..errors import UsageError
 from ..model import Course, Milestone, Team
@@ -87,10 +93,102 @@ def _milestone_view(course: Course, team: Team, m: Milestone) -> dict:
             "deliverables": [md(d.label) for d in m.deliverables]}
 
 
+# Filters and tests a template may use: Jinja's text and list helpers. Nothing that reaches
+# outside the values given (no `attr`, no `map(attribute=...)` on Python objects: the values are
+# plain dicts, lists and strings anyway).
+ALLOWED_FILTERS = frozenset({
+    "capitalize", "center", "default", "d", "escape", "e", "first", "indent", "join", "last",
+    "length", "count", "list", "lower", "replace", "reverse", "sort", "string", "title", "trim",
+    "truncate", "unique", "upper", "wordcount", "wordwrap", "int", "batch", "slice",
+    "selectattr", "rejectattr", "select", "reject", "map", "min", "max", "sum", "dictsort",
+    "items", "round", "abs", "striptags", "urlencode",
+    # A value quoted for YAML/JSON files (project.yml's `area`, a string students chose).
+    "tojson",
+})
+MAX_OUTPUT = 5_000_000  # characters one rendered file may have
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, plus bounds on the two operators that can build a huge value
+    in one step (`'a' * 10**9`): the output bound alone would come after the memory is gone."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def getattr(self, obj, attribute):
+        if isinstance(obj, jinja2.Undefined):  # say the name is unknown, not "unsafe"
+            return obj._fail_with_undefined_error()
+        return super().getattr(obj, attribute)
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+            raise SecurityError("exponents above 64 are not allowed in templates")
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) \
+                        and len(seq) * n > 100_000:
+                    raise SecurityError("repeating a value past 100,000 items is not allowed "
+                                        "in templates")
+        return super().call_binop(context, operator, left, right)
+
+
+def _environment() -> jinja2.Environment:
+    env = _Sandbox(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                   loader=jinja2.DictLoader({}),  # no include/import/extends: nothing to read
+                   autoescape=False)  # Markdown; names escaped via md()
+    env.filters = {k: v for k, v in env.filters.items() if k in ALLOWED_FILTERS}
+    env.globals = {"range": env.globals["range"]}  # sandboxed range (bounded), nothing else
+    return env
+
+
+def _template_line(e: BaseException) -> int | None:
+    """The template line an error was raised on: Jinja rewrites the traceback so that frames
+    of the template carry its own line numbers."""
+    line = getattr(e, "lineno", None)
+    tb = e.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _template_error(path: str, e: Exception) -> UsageError:
+    line = _template_line(e)
+    where = f"{path}:{line}" if line else path
+    if isinstance(e, SecurityError):
+        why = (f"{e} (templates render in a sandbox and may use only the documented "
+               "variables: course, team, repo, milestones, staff)")
+    elif isinstance(e, jinja2.TemplateNotFound):
+        why = (f"cannot include, import or extend {e.name!r}: each starter template stands "
+               "alone (templates read no other file)")
+    elif isinstance(e, jinja2.UndefinedError):
+        why = (f"{e}; the variables are course, team, repo, milestones and staff "
+               "(see docs/provisioning.md)")
+    elif isinstance(e, UnicodeDecodeError):
+        why = "is not UTF-8 text; only text files can be templates (drop the .jinja suffix)"
+    elif isinstance(e, jinja2.TemplateError):
+        why = str(e)
+    else:  # 1/0, int('x'), a recursion or a value too large: the template's own error
+        why = f"{type(e).__name__}: {e}"
+    return UsageError(f"template {where}: {why}")
+
+
+def _render(env: jinja2.Environment, path: str, source: str, ctx: dict) -> str:
+    tmpl = env.from_string(source)
+    parts: list[str] = []
+    size = 0
+    for chunk in tmpl.generate(**ctx):  # streamed, so a loop bomb stops at the bound
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise jinja2.TemplateError("renders to more than 5 MB of text; a starter file is "
+                                       "never that large (a runaway loop?)")
+        parts.append(chunk)
+    return "".join(parts)
+
+
 def render_team_files(template: dict[str, bytes], course: Course, team: Team) -> dict[str, bytes]:
     """The files a team's repository starts with."""
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                             autoescape=False)  # Markdown output; names are escaped via md()
+    env = _environment()
     ctx = {
         "course": {"name": md(course.name), "term": course.term, "org": course.org,
                    "timezone": course.timezone, "areas": list(course.areas)},
@@ -107,13 +205,18 @@ def render_team_files(template: dict[str, bytes], course: Course, team: Team) ->
     for path, data in template.items():
         if path.endswith(SUFFIX):
             try:
-                text = env.from_string(data.decode("utf-8")).render(**ctx)
-            except (jinja2.TemplateError, UnicodeDecodeError) as e:
-                line = getattr(e, "lineno", None)
-                where = f"{path}:{line}" if line else path
-                raise UsageError(f"template {where}: {e}") from None
+                text = _render(env, path, data.decode("utf-8"), ctx)
+            except Exception as e:  # noqa: BLE001 -- any failure is the template's: say where
+                raise _template_error(path, e) from None
             out[path[: -len(SUFFIX)]] = text.encode("utf-8")
         else:
             out[path] = data
     out[RULES_PATH] = rules_yaml(course, team)
     return out
+
+
+def check_templates(template: dict[str, bytes], course: Course, teams) -> None:
+    """Render every team's files once, before anything is written: a template that fails (or
+    tries to leave the sandbox) stops the run with its error instead of half-provisioning."""
+    for team in teams:
+        render_team_files(template, course, team)

@@ -4,6 +4,17 @@ Page limits follow the NeurIPS rule "8 pages + unlimited references": the pages 
 before the page where the References (or Bibliography) heading starts, plus that page itself when
 body text precedes the heading on it. A report with no such heading has every page counted.
 
+The References heading is the one a reader finds above the references, not a line of a table of
+contents: pages that read as a table of contents (several lines ending in page numbers or dot
+leaders) are never searched for headings, and where "References" appears more than once, the one
+followed by reference entries (a year, or "[1]") counts, else the last. A TOC line is never a
+section heading either.
+
+Reading is bounded per file, and a bound ends in a finding, never in a stalled job: a page whose
+drawing instructions inflate past MAX_CONTENT_BYTES is not parsed (a 73 KB file of 30 pages
+sharing one 24 MB stream took minutes), pages sharing one content stream are read once, and
+reading stops after MAX_SECONDS.
+
 Headings are found line by line in the extracted text: a line that begins, after any numbering
 ("1 Introduction", "2. Related Work", "IV. EXPERIMENTS"), with the section's words, starts with a
 capital letter, and is either short (a heading on its own line) or continues after a colon,
@@ -18,6 +29,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import time
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,6 +41,8 @@ from classroom_ops.rules.titles import same, strip_numbering, title_words, word_
 
 MAX_PAGES_READ = 80  # a NeurIPS report with appendix fits; a pathological file stops here
 MAX_TEXT_PER_PAGE = 100_000  # characters kept per page
+MAX_CONTENT_BYTES = 4_000_000  # a dense text page is ~50 KB of operators, a vector plot ~1 MB
+MAX_SECONDS = 15.0  # reading one file; the check job has an hour for every team
 REFERENCE_TITLES = ("References", "Bibliography", "Works Cited", "Literature Cited")
 _SHORT_EXTRA_WORDS = 5  # words a heading line may add to the title ("Experiments and Results")
 _RUN_IN = re.compile(r"[:.—–]")
@@ -43,6 +57,8 @@ class PdfText:
     texts: list[str] = field(default_factory=list)  # per page, at most MAX_PAGES_READ
     problem: str | None = None
     detail: str = ""
+    skipped: list[int] = field(default_factory=list)  # 1-based pages whose text was not read
+    limit: str = ""  # why reading stopped or skipped pages, for the finding
 
 
 def read(data: bytes) -> PdfText:
@@ -56,6 +72,31 @@ def read(data: bytes) -> PdfText:
             return _read(data)
     finally:
         logger.setLevel(level)
+
+
+def openable(data: bytes) -> str | None:
+    """Why a reader cannot open `data` as a PDF ("encrypted", "unreadable: ..."), or None.
+
+    Cheap (no text is extracted): `collect` asks it of every PDF before publishing it."""
+    import pypdf
+
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+                if reader.is_encrypted:
+                    return "encrypted"
+                if len(reader.pages) == 0:
+                    return "unreadable: no pages"
+            except Exception as e:  # noqa: BLE001 -- any parse failure is the file's fault
+                return "unreadable: " + plain(f"{type(e).__name__}: {e}", 120)
+    finally:
+        logger.setLevel(level)
+    return None
 
 
 def _read(data: bytes) -> PdfText:
@@ -79,13 +120,65 @@ def _read(data: bytes) -> PdfText:
         return PdfText(problem="unreadable", detail=plain(f"{type(e).__name__}: {e}", 120))
     if pages == 0:
         return PdfText(problem="unreadable", detail="no pages")
-    texts = []
+    doc = PdfText(pages=pages)
+    deadline = time.monotonic() + MAX_SECONDS
+    by_stream: dict[object, str] = {}  # pages drawing the same content stream: read once
     for i in range(min(pages, MAX_PAGES_READ)):
+        if time.monotonic() > deadline:
+            doc.limit = (f"reading stopped after {MAX_SECONDS:.0f} seconds at page {i + 1}; "
+                         "the rest was not checked")
+            doc.skipped.extend(range(i + 1, min(pages, MAX_PAGES_READ) + 1))
+            doc.texts.extend("" for _ in range(i, min(pages, MAX_PAGES_READ)))
+            break
         try:
-            texts.append((reader.pages[i].extract_text() or "")[:MAX_TEXT_PER_PAGE])
+            page = reader.pages[i]
+            key = _stream_key(page)
+            if key is not None and key in by_stream:
+                doc.texts.append(by_stream[key])
+                continue
+            size = _content_size(page)
+            if size > MAX_CONTENT_BYTES:
+                doc.skipped.append(i + 1)
+                doc.limit = (f"page {i + 1} holds more than {MAX_CONTENT_BYTES // 1_000_000} "
+                             "MB of drawing instructions, so its text was not read")
+                text = ""
+            else:
+                text = (page.extract_text() or "")[:MAX_TEXT_PER_PAGE]
+            if key is not None:
+                by_stream[key] = text
+            doc.texts.append(text)
         except Exception:  # noqa: BLE001 -- one bad content stream should not hide the rest
-            texts.append("")
-    return PdfText(pages=pages, texts=texts)
+            doc.texts.append("")
+    return doc
+
+
+def _stream_key(page) -> object:
+    """What identifies a page's content stream(s): their object numbers."""
+    ref = page.get("/Contents")
+    if ref is None:
+        return None
+    if hasattr(ref, "idnum"):
+        return ("obj", ref.idnum, ref.generation)
+    try:
+        return ("arr", tuple((r.idnum, r.generation) for r in ref))
+    except (AttributeError, TypeError):
+        return None
+
+
+def _content_size(page) -> int:
+    """Decompressed size of the page's drawing instructions, stream by stream, stopping once
+    past the bound (pypdf bounds each single inflate; a page may list many streams)."""
+    ref = page.get("/Contents")
+    if ref is None:
+        return 0
+    obj = ref.get_object()
+    streams = list(obj) if isinstance(obj, list) else [obj]
+    total = 0
+    for s in streams:
+        total += len(s.get_object().get_data())
+        if total > MAX_CONTENT_BYTES:
+            break
+    return total
 
 
 def _lines(text: str) -> list[str]:
@@ -107,16 +200,43 @@ class Layout:
     body: list[str]  # text of each body page (the last one cut at References)
 
 
+_TOC_LINE = re.compile(r"(?:\.\s*){3,}\s*\d{1,4}\s*$|(?:\.\s?){3,}|\S\s+\d{1,4}\s*$")
+_TOC_DOTS = re.compile(r"(?:\.\s?){4,}")
+_REFERENCE_ENTRY = re.compile(r"\b(?:19|20)\d{2}[a-z]?\b|^\s*\[\d+\]")
+_TOC_MIN_LINES = 3
+TOC_PAGES = 3  # a table of contents is at the front; later pages of figures are not one
+
+
+def is_toc_page(text: str) -> bool:
+    """A table of contents: several lines that end in a page number or have dot leaders."""
+    lines = _lines(text)
+    hits = sum(1 for ln in lines if _TOC_LINE.search(ln) and _HAS_LETTER.search(ln))
+    title = any(same(ln, t) for ln in lines[:5] for t in ("Contents", "Table of Contents"))
+    return hits >= _TOC_MIN_LINES and (title or hits * 2 >= len(lines))
+
+
+def _references_at(texts: list[str], toc: set[int]) -> tuple[int, int] | None:
+    """(page, line) of the References heading that heads the references."""
+    found = [(p, n) for p, text in enumerate(texts) if p not in toc
+             for n, ln in enumerate(_lines(text)) if any(same(ln, t) for t in REFERENCE_TITLES)]
+    for p, n in found:
+        after = _lines(texts[p])[n + 1:] + (_lines(texts[p + 1]) if p + 1 < len(texts) else [])
+        if any(_REFERENCE_ENTRY.search(ln) for ln in after[:8]):
+            return p, n
+    return found[-1] if found else None
+
+
 def layout(doc: PdfText) -> Layout:
     running = _running_lines(doc.texts)
-    for p, text in enumerate(doc.texts):
-        lines = _lines(text)
-        for n, ln in enumerate(lines):
-            if any(same(ln, t) for t in REFERENCE_TITLES):
-                before = [b for b in lines[:n] if b not in running and _HAS_LETTER.search(b)]
-                body = doc.texts[:p] + ["\n".join(before)]
-                return Layout(p + (1 if before else 0), p + 1, body)
-    return Layout(doc.pages, None, list(doc.texts))
+    toc = {p for p, t in enumerate(doc.texts[:TOC_PAGES]) if is_toc_page(t)}
+    at = _references_at(doc.texts, toc)
+    if at is None:
+        return Layout(doc.pages, None, list(doc.texts))
+    p, n = at
+    lines = _lines(doc.texts[p])
+    before = [b for b in lines[:n] if b not in running and _HAS_LETTER.search(b)]
+    body = doc.texts[:p] + ["\n".join(before)]
+    return Layout(p + (1 if before else 0), p + 1, body)
 
 
 def is_heading(line: str, section: str) -> bool:
@@ -140,8 +260,10 @@ def headings_found(pages: list[str], sections: tuple[str, ...]) -> dict[str, int
     """
     found: dict[str, int] = {}
     for p, text in enumerate(pages):
+        if p < TOC_PAGES and is_toc_page(text):
+            continue  # "3 Experiments ..... 5" lists a heading; it is not one
         for ln in _lines(text):
-            if len(ln) > 300:
+            if len(ln) > 300 or _TOC_DOTS.search(ln):
                 continue
             for s in sections:
                 if s not in found and is_heading(ln, s):
@@ -187,7 +309,17 @@ def check(path: str, data: bytes, d: Deliverable, milestone: str = "") -> list[F
             )
         ]
     out: list[Finding] = []
-    if not any(t.strip() for t in doc.texts):
+    if doc.limit:
+        out.append(
+            finding(
+                "too_complex",
+                f"{path} could not be read within the checker's bounds: {doc.limit}. Export "
+                "the document again as an ordinary PDF (from LaTeX or Word) and push it.",
+                found=doc.limit,
+                expected="a PDF that can be read in seconds",
+            )
+        )
+    if not doc.limit and not any(t.strip() for t in doc.texts):
         # Scanned pages: counts and headings would be guesses, so say only what is certain.
         out.append(
             finding(
