@@ -42,6 +42,7 @@ def deliverable_from_dict(dv: dict) -> Deliverable:
         min_words=dv.get("min_words"), max_words=dv.get("max_words"),
         min_pages=dv.get("min_pages"), max_pages=dv.get("max_pages"),
         max_size=parse_size(dv["max_size"]) if "max_size" in dv else None,
+        starter_ok=bool(dv.get("starter_ok", False)),
     )
 
 
@@ -161,6 +162,7 @@ class _Builder:
             archive_milestone=archive["milestone"] if archive else None,
             archive_include=tuple(archive.get("include", [])) if archive else (),
             areas=tuple(archive.get("areas", [])) if archive else (),
+            before_repository=policy.get("before_repository", "excused"),
             source=self.src.file, raw=self.d,
             warnings=tuple(p for p in self.problems if p.severity == "warning"),
         )

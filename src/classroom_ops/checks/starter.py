@@ -1,0 +1,69 @@
+"""What provisioning wrote into each team repository, as git blob SHAs by path (pure but for the
+template read once per run).
+
+A deliverable whose blob is still the starter's is not a submission: the starter proposal
+already has the six headings a course asks for, so judging its content would call an untouched
+repository "on time". Comparing blob SHAs costs no request: the tree listing carries them.
+
+The SHAs come from rendering the template for the team exactly as `provision` does
+(`render_team_files`), so nothing a student can edit is trusted. `provision` also writes the map
+into the team's `.github/classroom.yml` (`starter:`) for `check --local`, via `starter_manifest`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ..errors import ClassroomOpsError, UsageError
+from ..model import Course, Team
+from ..provision.render import RULES_PATH, SUFFIX, read_template_dir, render_team_files
+
+
+def git_blob_sha(data: bytes) -> str:
+    """The SHA git gives a file with this content (what a tree listing shows)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()  # noqa: S324 git's own
+
+
+def starter_manifest(files: dict[str, bytes]) -> dict[str, str]:
+    """path -> blob SHA for rendered starter files; the rules file is left out (it changes
+    with every extension, and it is never a deliverable)."""
+    return {p: git_blob_sha(b) for p, b in sorted(files.items()) if p != RULES_PATH}
+
+
+class Starters:
+    """The starter's blob SHAs per team, from a template folder or a GitHub template repository
+    (whose non-template files keep their blob SHAs when a repository is generated from it)."""
+
+    def __init__(self, sources: dict[str, bytes], fixed: dict[str, str] | None = None):
+        self.sources = sources  # files to render (every file of a folder; *.jinja of a repo)
+        self.fixed = fixed or {}  # path -> SHA of files copied as they are (a GitHub template)
+        self._cache: dict[str, dict[str, str]] = {}
+
+    def for_team(self, course: Course, team: Team) -> dict[str, str]:
+        if team.slug not in self._cache:
+            rendered = render_team_files(self.sources, course, team)
+            self._cache[team.slug] = {**self.fixed, **starter_manifest(rendered)}
+        return self._cache[team.slug]
+
+
+def load_starters(course: Course, gh=None) -> tuple[Starters | None, str]:
+    """The course's starter, or (None, why not) when it cannot be read: the check then judges
+    content only, and says so."""
+    from ..provision.state import template_source
+
+    source = template_source(course, Path(course.source).parent)
+    try:
+        if source.folder is not None:
+            return Starters(read_template_dir(source.folder)), ""
+        if gh is None:
+            return None, "no GitHub client to read the template repository"
+        info = gh.get_repo(source.repo)
+        head = gh.get_ref(source.repo, f"heads/{info.default_branch}")
+        tree = gh.tree(source.repo, head) if head else []
+        blobs = [e for e in tree if e.type == "blob"]
+        sources = {e.path: gh.blob(source.repo, e.sha) for e in blobs if e.path.endswith(SUFFIX)}
+        fixed = {e.path: e.sha for e in blobs if not e.path.endswith(SUFFIX)}
+        return Starters(sources, fixed), ""
+    except (UsageError, ClassroomOpsError) as e:
+        return None, f"the starter ({source.label}) could not be read: {e}"
