@@ -97,8 +97,10 @@ def human_delta(delta: timedelta) -> str:
 
 
 def fixed_comment(milestone: Milestone, commit: str, commit_url: str, pushed: datetime,
-                  pushed_text: str, late_by: timedelta) -> str:
-    if late_by.total_seconds() <= 0:  # judged again after the deadline moved (an extension)
+                  pushed_text: str, late_by: timedelta, *, rules_changed: bool = False) -> str:
+    if late_by.total_seconds() <= 0 and rules_changed:  # judged again under changed rules
+        verdict = "it meets the milestone's rules as the course changed them. Recorded as on time"
+    elif late_by.total_seconds() <= 0:  # judged again after the deadline moved (an extension)
         verdict = "before the team's deadline, which was extended. Recorded as on time"
     else:
         verdict = f"{human_delta(late_by)} after the deadline. Recorded as late"

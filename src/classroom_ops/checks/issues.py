@@ -166,7 +166,8 @@ class IssueKeeper:
             text = issue_text.fixed_comment(
                 m, commit, f"{ctx.repo.html_url}/commit/{commit}", pushed,
                 format_deadline(pushed, self.c.tz),
-                timedelta(seconds=entry.late_by_seconds or 0) if late else timedelta(0))
+                timedelta(seconds=entry.late_by_seconds or 0) if late else timedelta(0),
+                rules_changed="rules changed" in entry.note)
             mark = issue_text.fixed_marker(m.id, commit)
             # Also when students closed the issue before fixing: the comment is the record.
             if not any(mark in c for c in self.gh.comments(full, issue.number)):

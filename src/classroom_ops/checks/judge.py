@@ -16,7 +16,7 @@ from ..ghdata import Push, TreeEntry
 from ..model import Deliverable, Finding, Milestone
 from ..provision.render import RULES_PATH
 from ..rules import evaluate, paths_needed
-from .starter import git_blob_sha
+from .starter import TeamStarter, git_blob_sha, is_starter
 
 # Blobs larger than this are judged on their listed size only (the rules' max_size still
 # applies); nothing a student commits can make a check download gigabytes.
@@ -58,7 +58,7 @@ def judge_files(
     milestone: Milestone,
     tree: list[TreeEntry],
     fetch: Callable[[TreeEntry], bytes],
-    starter: Mapping[str, str] | None = None,
+    starter: TeamStarter | Mapping[str, str] | None = None,
 ) -> list[Finding]:
     """Every finding for `milestone` against a tree, fetching only the blobs rules read.
     `starter` (path -> blob SHA provisioning wrote) makes an untouched starter file missing."""
@@ -83,21 +83,21 @@ def judge_files(
     return findings
 
 
-def nothing_of_their_own(shas: Mapping[str, str], starter: Mapping[str, str] | None) -> bool:
+def nothing_of_their_own(shas: Mapping[str, str], starter) -> bool:
     """Whether a tree holds nothing but the starter's files (the team committed nothing of its
     own since provisioning, or only deleted files)."""
     if starter is None:
         return False
-    return all(starter.get(p) == sha for p, sha in shas.items() if p != RULES_PATH)
+    return all(is_starter(starter, p, sha) for p, sha in shas.items() if p != RULES_PATH)
 
 
-def starter_finding(d: Deliverable, shas: Mapping[str, str], starter: Mapping[str, str] | None,
-                    untouched: bool, milestone: str) -> Finding | None:
+def starter_finding(d: Deliverable, shas: Mapping[str, str], starter, untouched: bool,
+                    milestone: str) -> Finding | None:
     """The finding for a deliverable whose file is still the starter's, or None."""
     if starter is None:
         return None
     path = next((p for p in d.paths if p in shas), None)
-    if path is None or starter.get(path) != shas[path]:
+    if path is None or not is_starter(starter, path, shas[path]):
         return None
     if not d.starter_ok:
         return Finding(path, "starter", f"{path} is still the starter file; write the "

@@ -14,9 +14,11 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
+from ..errors import UsageError
 from ..model import Course, Milestone, Team
-from .ledger import Entry
+from .ledger import Entry, Ledger
 
 # Judged states a ledger records, and the states a cell can show besides.
 JUDGED = ("on_time", "late", "missing", "excused")
@@ -94,3 +96,60 @@ def peel(gh, full_name: str, kind: str, sha: str) -> str:
     if kind != "commit":
         raise NotACommit(kind)
     return sha
+
+
+# -- reading the record: every shard's ledger, merged -----------------------------------------
+class Judgments:
+    """Every judgment of a course, merged from its shard ledgers, keyed by (team, milestone).
+    `get` answers like `Ledger.get` with the judgment that counts (see `load_ledgers`)."""
+
+    def __init__(self, entries: dict[tuple[str, str], Entry], warnings: list[str],
+                 paths: list[Path]):
+        self.entries, self.warnings, self.paths = entries, warnings, paths
+
+    def get(self, team: str, milestone: str) -> Entry | None:
+        return self.entries.get((team, milestone))
+
+
+def ledger_paths(paths_or_dir) -> list[Path]:
+    """Ledger files from paths and folders (a folder: every `*.json` in it, like the shards'
+    `ledger-1-of-4.json` ... that the workflow commits under `records/ledger/`)."""
+    if isinstance(paths_or_dir, (str, Path)):
+        paths_or_dir = [paths_or_dir]
+    out: list[Path] = []
+    for p in map(Path, paths_or_dir):
+        out.extend(sorted(p.glob("*.json")) if p.is_dir() else [p])
+    return out
+
+
+def load_ledgers(paths_or_dir, course: Course, *, required: bool = True) -> Judgments:
+    """Every judgment in the ledgers (shards merge), refusing a ledger of another organization
+    or term. A path that does not exist is an error when `required`. Two ledgers that judged
+    the same cell differently keep the one that still counts (current deadline and rules), then
+    the one that went further (late over missing, else the later look)."""
+    paths = ledger_paths(paths_or_dir)
+    merged: dict[tuple[str, str], Entry] = {}
+    warnings: list[str] = []
+    for path in paths:
+        if not path.exists():
+            if required:
+                raise UsageError(f"{path}: no such ledger; `classroom-ops check` writes it "
+                                 "(the deadline-check workflow commits it under records/ledger/)")
+            warnings.append(f"no ledger at {path}: no deadline has been checked yet")
+            continue
+        ledger = Ledger.load(path)
+        ledger.require_course(course.org, course.term)
+        for slug, ms in ledger.teams.items():
+            for mid, entry in ms.items():
+                old = merged.get((slug, mid))
+                if old is not None and old != entry:
+                    warnings.append(f"{slug} {mid}: the ledgers disagree; showing the judgment "
+                                    "checked last")
+                    if _rank(course, slug, mid, entry) < _rank(course, slug, mid, old):
+                        continue
+                merged[(slug, mid)] = entry
+    return Judgments(merged, warnings, paths)
+
+
+def _rank(course: Course, slug: str, mid: str, e: Entry) -> tuple[bool, int, datetime]:
+    return (entry_is_current(course, slug, mid, e), *progress(e))

@@ -100,8 +100,8 @@ class Ledger:
         for what, mine, theirs in (("organization", org, self.org), ("term", term, self.term)):
             if theirs and theirs != mine:
                 raise UsageError(
-                    f"{self.path}: this ledger records {what} {theirs!r}, but the course file "
-                    f"says {mine!r}; pass this course's ledger with --ledger (or a new path to "
+                    f"{self.path}: this ledger records {what} {theirs}, but the course file "
+                    f"says {mine}; pass this course's ledger with --ledger (or a new path to "
                     "start one), or fix course.org / course.term")
 
     def get(self, team: str, milestone: str) -> Entry | None:

@@ -26,7 +26,7 @@ from .issues import IssueKeeper
 from .judge import head_at, judge_files, latest
 from .judgment import NotACommit, peel, rules_digest, stale_reason
 from .ledger import Entry, Ledger
-from .starter import Starters
+from .starter import MAX_SETUP_PUSHES, Starters, TeamStarter
 
 MAX_LATE_EVALUATIONS = 10  # per team and milestone per run; the next run goes on from there
 
@@ -143,8 +143,27 @@ class OrgCheck:
             ctx.pushes = self.gh.pushes(ctx.repo.full_name, ctx.branch_ref)
         return ctx.pushes
 
-    def _starter(self, ctx: _TeamCtx) -> dict[str, str] | None:
-        return self.starters.for_team(self.course, ctx.team) if self.starters else None
+    def _starter(self, ctx: _TeamCtx) -> TeamStarter:
+        if ctx.starter is None:
+            rendered = self.starters.for_team(self.course, ctx.team) if self.starters else None
+            ctx.starter = TeamStarter(rendered, lambda: self._setup_trees(ctx))
+        return ctx.starter
+
+    def _setup_trees(self, ctx: _TeamCtx) -> list[dict[str, str]]:
+        """The trees pushed before any student of the team pushed, by someone else: what
+        provisioning wrote (the push log names who pushed; students cannot push as the tool)."""
+        members = {x.lower() for x in ctx.team.members}
+        out = []
+        for p in self._pushes(ctx):
+            if p.ref != ctx.branch_ref:
+                continue
+            if p.actor.lower() in members or len(out) >= MAX_SETUP_PUSHES:
+                break
+            if p.after and set(p.after) != {"0"}:
+                if p.after not in ctx.trees:
+                    ctx.trees[p.after] = self.gh.tree(ctx.repo.full_name, p.after)
+                out.append({e.path: e.sha for e in ctx.trees[p.after] if e.type == "blob"})
+        return out
 
     def _judge(self, ctx: _TeamCtx, m: Milestone, commit: str | None) -> list[Finding]:
         if commit is None:
@@ -304,3 +323,4 @@ class _TeamCtx:
         self.issues: dict[str, Issue] | None = None
         self.tags: dict[str, tuple[str, str]] | None = None
         self.assignable: set[str] | None = None  # read only when GitHub refuses an assignee
+        self.starter: TeamStarter | None = None

@@ -5,14 +5,17 @@ A deliverable whose blob is still the starter's is not a submission: the starter
 already has the six headings a course asks for, so judging its content would call an untouched
 repository "on time". Comparing blob SHAs costs no request: the tree listing carries them.
 
-The SHAs come from rendering the template for the team exactly as `provision` does
-(`render_team_files`), so nothing a student can edit is trusted. `provision` also writes the map
-into the team's `.github/classroom.yml` (`starter:`) for `check --local`, via `starter_manifest`.
+The SHAs come from what the tool itself knows, never from a file a student can edit: rendering
+the template for the team exactly as `provision` does (`render_team_files`), and, when the
+course file changed since, the trees provisioning pushed (GitHub's push log names who pushed).
+For `check --local`, provisioning writes the map into the team's `.github/classroom.yml`
+(`starter:`, from `starter_manifest`); that is feedback only.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..errors import ClassroomOpsError, UsageError
@@ -67,3 +70,36 @@ def load_starters(course: Course, gh=None) -> tuple[Starters | None, str]:
         return Starters(sources, fixed), ""
     except (UsageError, ClassroomOpsError) as e:
         return None, f"the starter ({source.label}) could not be read: {e}"
+
+
+MAX_SETUP_PUSHES = 3
+
+
+class TeamStarter:
+    """Is this blob, at this path, the starter's? First by rendering the template for the team
+    now (no request); else by the trees provisioning pushed before any student did, read from
+    GitHub's push log only when needed (the course file may have changed since provisioning,
+    and the rendered README or deadline table with it)."""
+
+    def __init__(self, rendered: Mapping[str, str] | None,
+                 setup_trees: Callable[[], list[dict[str, str]]] | None = None):
+        self.rendered = rendered or {}
+        self._setup_trees = setup_trees
+        self._setup: dict[str, set[str]] | None = None
+
+    def matches(self, path: str, sha: str) -> bool:
+        if self.rendered.get(path) == sha:
+            return True
+        if self._setup is None:
+            self._setup = {}
+            for tree in self._setup_trees() if self._setup_trees else []:
+                for p, s in tree.items():
+                    self._setup.setdefault(p, set()).add(s)
+        return sha in self._setup.get(path, ())
+
+
+def is_starter(starter, path: str, sha: str) -> bool:
+    """`starter` is a TeamStarter, or a plain path -> SHA map (a rules file's `starter:`)."""
+    if isinstance(starter, TeamStarter):
+        return starter.matches(path, sha)
+    return bool(sha) and starter.get(path) == sha

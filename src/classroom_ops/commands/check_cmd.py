@@ -8,10 +8,9 @@ from pathlib import Path
 
 import click
 
-from ..checks.ledger import Ledger
 from ..checks.lease import Lease
+from ..checks.ledger import Ledger
 from ..checks.local import check_local
-from ..checks.starter import load_starters
 from ..checks.org import OrgCheck, in_shard, parse_shard
 from ..checks.report import (
     local_json,
@@ -21,6 +20,7 @@ from ..checks.report import (
     table,
     to_json,
 )
+from ..checks.starter import load_starters
 from ..ci_env import Actions
 from ..config import load_course
 from ..errors import EXIT_PROBLEMS, UsageError
