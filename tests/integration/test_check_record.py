@@ -235,3 +235,24 @@ def test_two_checks_that_start_together_both_stop(instructors):
         mine.acquire()
     assert lease_refs(env) == ["refs/" + rival.ref]  # ours was given back
     rival.release()
+
+
+def test_an_issue_github_refuses_leaves_the_judgment_and_the_summary_true(semester):
+    env, sb = semester, semester.sandbox
+    after_deadline(env)
+    sb.add_fault(match={"method": "POST", "path": "/repos/dls/final-dense-crew/issues"},
+                 kind="status", status=422, times=1, message="Validation Failed")
+    res = check(env, "--milestone", "proposal", "--team", "dense-crew",
+                "--markdown", str(env.dir / "summary.md"))
+    assert res.code == 1
+    c = cells(env)[("dense-crew", "proposal")]
+    assert c["status"] == "missing" and len(c["findings"]) == 3  # as the ledger says
+    assert ledger(env)["teams"]["dense-crew"]["proposal"]["status"] == "missing"
+    assert "opening an issue in dls/final-dense-crew" in c["error"]
+    assert "1 missing (3 findings), 1 errors" in res.out
+    summary = (env.dir / "summary.md").read_text()
+    assert "missing: 1" in summary and "- error: dense-crew / proposal" in summary
+    assert report(env)["missing"] == 1 and report(env)["errors"] == 1
+    # the next run opens it
+    assert check(env, "--milestone", "proposal", "--team", "dense-crew").code == 1
+    assert len(issues(env, "dense-crew")) == 1 and report(env)["errors"] == 0

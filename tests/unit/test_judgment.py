@@ -122,3 +122,20 @@ def test_a_starter_rendered_before_the_course_changed_is_found_in_what_provision
     assert [f.rule for f in got] == ["starter"] and calls == [1]
     judge_files(m, tree(old), lambda e: b"", starter)
     assert calls == [1]  # read once per team
+
+
+def test_the_rules_file_provision_keeps_up_to_date(course, tmp_path):
+    from classroom_ops.checks.local import load_rules
+    from classroom_ops.checks.starter import rules_file
+    from classroom_ops.provision.render import RULES_PATH
+
+    team = course.team("sparse-squad")
+    first = rules_file(course, team, None, {"proposal.md": "b" * 40})
+    assert rules_file(course, team, first) is None  # up to date: nothing to write
+    later = replace(course, grace=course.grace * 2)
+    updated = rules_file(later, team, first)
+    assert updated is not None and b"grace_minutes: 30" in updated
+    assert updated.endswith(b"starter:\n  proposal.md: " + b"b" * 40 + b"\n")  # kept
+    (tmp_path / RULES_PATH).parent.mkdir(parents=True)
+    (tmp_path / RULES_PATH).write_bytes(updated)
+    assert load_rules(tmp_path).starter == {"proposal.md": "b" * 40}  # what --local reads

@@ -103,3 +103,29 @@ def is_starter(starter, path: str, sha: str) -> bool:
     if isinstance(starter, TeamStarter):
         return starter.matches(path, sha)
     return bool(sha) and starter.get(path) == sha
+
+
+def rules_file(course: Course, team: Team, current: bytes | None,
+               starter: Mapping[str, str] | None = None) -> bytes | None:
+    """The team's `.github/classroom.yml` as it should be now (milestones, deadlines with the
+    team's extensions, rules), or None when `current` already says it, for `provision` to write
+    only where it differs. The `starter:` map is the one written at setup (`starter`, or kept
+    from `current`): it records what provisioning wrote then, whatever the course says now."""
+    import yaml
+
+    from ..provision.render import rules_yaml
+
+    if starter is None and current:
+        try:
+            old = yaml.safe_load(current.decode("utf-8"))
+        except (UnicodeDecodeError, yaml.YAMLError):
+            old = None
+        found = old.get("starter") if isinstance(old, dict) else None
+        if isinstance(found, dict) and all(isinstance(k, str) and isinstance(v, str)
+                                           for k, v in found.items()):
+            starter = found
+    text = rules_yaml(course, team)
+    if starter:
+        text += yaml.safe_dump({"starter": dict(sorted(starter.items()))}, sort_keys=False,
+                               allow_unicode=True, width=100).encode("utf-8")
+    return None if text == current else text
