@@ -256,3 +256,40 @@ def test_an_issue_github_refuses_leaves_the_judgment_and_the_summary_true(semest
     # the next run opens it
     assert check(env, "--milestone", "proposal", "--team", "dense-crew").code == 1
     assert len(issues(env, "dense-crew")) == 1 and report(env)["errors"] == 0
+
+
+CHECK_PERMISSIONS = {"contents": "write", "issues": "write", "members": "read",
+                     "metadata": "read"}
+
+
+def test_with_an_app_token_the_record_holds(pending_student):
+    """The workflow's token: an App installation with the check's permissions and no user. Its
+    issues are proven by number and by the bot that opened them, never by a copied marker."""
+    env, sb = pending_student, pending_student.sandbox
+    env.gh().get_organization("dls").create_repo("instructors", private=True, auto_init=True)
+    after_deadline(env)
+    fake = env.gh("erin").get_repo("dls/final-dense-crew").create_issue(
+        "copy", body=marker("proposal", "0" * 12))
+    env.tokens["app"] = sb.create_installation("dls", permissions=CHECK_PERMISSIONS)
+    res = env.run("check", "--ledger", str(env.dir / "ledger.json"), "--json",
+                  str(env.dir / "report.json"), "--milestone", "proposal", "--team", "dense-crew",
+                  "--lease", "dls/instructors", as_user="app")
+    assert res.code == 1, res
+    assert report(env)["errors"] == 0
+    number = cells(env)[("dense-crew", "proposal")]["issue"]
+    assert number == fake.number + 1
+    assert ledger(env)["issuer"] == "classroom-ops-dls[bot]"
+    issue = env.gh().get_repo("dls/final-dense-crew").get_issue(number)
+    assert sorted(a.login for a in issue.assignees) == ["dave", "erin"]
+    assert "Not assigned: `frank`" in issue.body
+    # a student strips the marker and the labels; the next run (a new token) finds it by number
+    student = env.gh("dave").get_repo("dls/final-dense-crew").get_issue(number)
+    student.edit(body="done?", labels=[])
+    env.tokens["app"] = sb.create_installation("dls", permissions=CHECK_PERMISSIONS)
+    env.run("check", "--ledger", str(env.dir / "ledger.json"), "--json",
+            str(env.dir / "report.json"), "--milestone", "proposal", "--team", "dense-crew",
+            as_user="app")
+    assert [i.number for i in issues(env, "dense-crew")] == [number, fake.number]
+    issue = env.gh().get_repo("dls/final-dense-crew").get_issue(number)
+    assert sorted(lb.name for lb in issue.labels) == ["deliverable-missing", "milestone:proposal"]
+    assert "no 'Evaluation' section" in issue.body
