@@ -4,7 +4,7 @@ pending and failed lists, expiry after 7 days of sandbox clock, sending again, a
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from github import GithubException, UnknownObjectException
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.integration
 
 ORG = "course-inv"
 PROF = "prof-ito"
-START = datetime(2026, 9, 1, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
