@@ -79,6 +79,27 @@ def openapi_conformance(request):
                     "\n".join(failures[:20]), pytrace=False)
 
 
+@pytest.fixture
+def fresh():
+    """fresh(**options) -> a started Sandbox of the test's own (for clock jumps and limits),
+    stopped afterwards; its exchanges are checked against the OpenAPI description too."""
+    made: list[Sandbox] = []
+
+    def make(**options) -> Sandbox:
+        sb = Sandbox(capture=True, **options).start()
+        made.append(sb)
+        return sb
+
+    yield make
+    failures = []
+    for sb in made:
+        failures += openapi_check.validate(sb.exchanges())[1]
+        sb.stop()
+    if failures:
+        pytest.fail("responses not matching GitHub's OpenAPI description:\n" +
+                    "\n".join(failures[:20]), pytrace=False)
+
+
 def raw(sb: Sandbox, method: str, path: str, token: str | None = None, body=None,
         headers: dict | None = None) -> tuple[int, dict, bytes]:
     """A plain HTTP call, for what PyGithub hides (status codes, headers, 304s)."""

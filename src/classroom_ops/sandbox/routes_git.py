@@ -31,7 +31,7 @@ def api(ctx: Ctx, r: dict) -> str:
 
 
 def html(ctx: Ctx, r: dict) -> str:
-    return f"{ctx.base}/{r['owner']}/{r['name']}"
+    return f"{shapes.web(ctx.base)}/{r['owner']}/{r['name']}"
 
 
 def not_empty(ctx: Ctx, r: dict) -> None:

@@ -184,6 +184,7 @@ class App:
             return drop(h)
 
         cost = 0
+        route_path = path
         token_headers = {}
         content_creating = False
         if grant is not None and grant.get("kind") == "classic":
@@ -255,7 +256,8 @@ class App:
         entry["cost"] = cost
         exchange = None
         if self.capture:
-            exchange = {"method": method, "path": path, "query": query,
+            exchange = {"method": method, "path": path, "route_path": route_path,
+                        "query": query,
                         "request_headers": headers, "request_body": body,
                         "status": resp.status, "headers": dict(resp.headers),
                         "content_type": resp.content_type, "body": payload,
