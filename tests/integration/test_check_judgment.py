@@ -312,3 +312,28 @@ def test_a_ledger_of_another_org_or_term_is_refused(semester):
         assert f"this ledger records {'organization' if key == 'org' else 'term'} {value}" \
             in res.err
         assert json.loads(path.read_text())[key] == value  # not rewritten
+
+
+def test_what_provisioning_pushed_is_read_once_per_team(semester):
+    env, sb = semester, semester.sandbox
+    sb.set_clock(at("2026-10-08T20:00:00-04:00"))
+    push(env, "alice", "sparse-squad", {"proposal.md": proposal()})
+    sb.set_clock(at("2026-10-10T12:00:00-04:00"))
+    check(env, "--milestone", "proposal", "--team", "sparse-squad", "--no-issues")
+    setup = [p for p in json.loads((env.dir / "ledger.json").read_text())["starters"]
+             ["sparse-squad"]]
+    assert "proposal.md" in setup and ".github/classroom.yml" in setup
+    # the course changes the README's deadline table; the README is still the starter's
+    env.config.write_text(env.config.read_text().replace(
+        "    due: 2026-12-11 23:59\n    deliverables:\n      - path: report/final.pdf\n"
+        "        max_pages: 8\n",
+        "    due: 2026-12-04 23:59\n    deliverables:\n      - path: report/final.pdf\n"
+        "        max_pages: 8\n      - path: README.md\n"))
+    sb.set_clock(at("2026-12-06T12:00:00-05:00"))
+    sb.clear_requests()
+    check(env, "--milestone", "final-report", "--team", "sparse-squad", "--no-issues")
+    found = cells(env)[("sparse-squad", "final-report")]["findings"]
+    assert [(f["path"], f["rule"]) for f in found] == [("report/final.pdf", "missing"),
+                                                      ("README.md", "starter")]
+    trees = [r for r in sb.requests() if "/git/trees/" in r["path"]]
+    assert len(trees) == 1  # the commit that counts; the starter came from the ledger

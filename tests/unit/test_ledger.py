@@ -80,7 +80,7 @@ def test_issues_tags_and_issuer_are_kept(tmp_path):
     assert again.tag_of("kv-cachers", "proposal") == "a" * 40
     assert again.issuer == "prof-lee"
     path.write_text(json.dumps({"org": "o", "issues": {"kv-cachers": {"proposal": "seven"}}}))
-    with pytest.raises(UsageError, match="issues or tags are not readable"):
+    with pytest.raises(UsageError, match="issues, tags or starters are not readable"):
         Ledger.load(path)
 
 

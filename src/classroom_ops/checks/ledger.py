@@ -62,6 +62,9 @@ class Ledger:
     issues: dict[str, dict[str, int]] = field(default_factory=dict)
     issuer: str = ""
     tags: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The blobs provisioning pushed into each team repository (path -> SHAs), read once from
+    # GitHub's push log and kept, so later runs judge the starter rule without reading it again.
+    starters: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: str | Path) -> Ledger:
@@ -88,11 +91,13 @@ class Ledger:
                       for t, ms in (raw.get("issues") or {}).items()}
             tags = {t: {m: str(c) for m, c in ms.items()}
                     for t, ms in (raw.get("tags") or {}).items()}
+            starters = {t: {p: [str(x) for x in shas] for p, shas in files.items()}
+                        for t, files in (raw.get("starters") or {}).items()}
         except (TypeError, ValueError, AttributeError) as e:
-            raise UsageError(f"{path}: the ledger's issues or tags are not readable ({e}); "
+            raise UsageError(f"{path}: the ledger's issues, tags or starters are not readable ({e}); "
                              "restore it from the last artifact or commit") from None
         return cls(path, raw.get("course", ""), raw.get("term", ""), raw.get("org", ""), teams,
-                   raw.get("events", []), issues, str(raw.get("issuer") or ""), tags)
+                   raw.get("events", []), issues, str(raw.get("issuer") or ""), tags, starters)
 
     def require_course(self, org: str, term: str) -> None:
         """Refuse a ledger written for another organization or term: its judgments would be
@@ -137,6 +142,7 @@ class Ledger:
             "issuer": self.issuer,
             "issues": {t: dict(sorted(ms.items())) for t, ms in sorted(self.issues.items())},
             "tags": {t: dict(sorted(ms.items())) for t, ms in sorted(self.tags.items())},
+            "starters": {t: dict(sorted(fs.items())) for t, fs in sorted(self.starters.items())},
         }
         text = json.dumps(data, indent=2, sort_keys=False) + "\n"
         if self.path.exists() and self.path.read_text(encoding="utf-8") == text:

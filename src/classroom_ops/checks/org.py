@@ -146,8 +146,15 @@ class OrgCheck:
     def _starter(self, ctx: _TeamCtx) -> TeamStarter:
         if ctx.starter is None:
             rendered = self.starters.for_team(self.course, ctx.team) if self.starters else None
-            ctx.starter = TeamStarter(rendered, lambda: self._setup_trees(ctx))
+            slug = ctx.team.slug
+            ctx.starter = TeamStarter(rendered, lambda: self._setup_trees(ctx),
+                                      known=self.ledger.starters.get(slug),
+                                      remember=lambda found: self._remember_starter(slug, found))
         return ctx.starter
+
+    def _remember_starter(self, slug: str, found: dict[str, list[str]]) -> None:
+        if not self.dry_run and found:  # nothing found (no push log yet): look again next run
+            self.ledger.starters[slug] = found
 
     def _setup_trees(self, ctx: _TeamCtx) -> list[dict[str, str]]:
         """The trees pushed before any student of the team pushed, by someone else: what

@@ -82,10 +82,13 @@ class TeamStarter:
     and the rendered README or deadline table with it)."""
 
     def __init__(self, rendered: Mapping[str, str] | None,
-                 setup_trees: Callable[[], list[dict[str, str]]] | None = None):
+                 setup_trees: Callable[[], list[dict[str, str]]] | None = None,
+                 known: dict[str, list[str]] | None = None,
+                 remember: Callable[[dict[str, list[str]]], None] | None = None):
         self.rendered = rendered or {}
         self._setup_trees = setup_trees
-        self._setup: dict[str, set[str]] | None = None
+        self._setup: dict[str, list[str]] | None = known  # kept from an earlier run
+        self._remember = remember
 
     def matches(self, path: str, sha: str) -> bool:
         if self.rendered.get(path) == sha:
@@ -94,7 +97,10 @@ class TeamStarter:
             self._setup = {}
             for tree in self._setup_trees() if self._setup_trees else []:
                 for p, s in tree.items():
-                    self._setup.setdefault(p, set()).add(s)
+                    if s not in self._setup.setdefault(p, []):
+                        self._setup[p].append(s)
+            if self._remember:
+                self._remember(self._setup)
         return sha in self._setup.get(path, ())
 
 
