@@ -16,12 +16,12 @@ def load() -> dict:
     return wf
 
 
-def test_two_runs_never_check_one_shard_at_once():
-    check = load()["jobs"]["check"]
-    group = check["concurrency"]["group"]
-    assert "${{ github.repository }}" in group and "${{ matrix.shard }}" in group
-    assert check["concurrency"]["cancel-in-progress"] is False  # a queued run is not dropped
-    [step] = [s for s in check["steps"] if s.get("id") == "check"]
+def test_two_runs_never_overlap_from_the_first_check_to_the_committed_record():
+    wf = load()
+    group = wf["concurrency"]["group"]
+    assert group == "classroom-ops-deadline-check-${{ github.repository }}"
+    assert wf["concurrency"]["cancel-in-progress"] is False  # a queued run is not dropped
+    [step] = [s for s in wf["jobs"]["check"]["steps"] if s.get("id") == "check"]
     assert "--lease {0}', github.repository" in step["with"]["args"]
     assert load()["on"]["workflow_call"]["inputs"]["lease"]["default"] is True
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..adapter import GitHub
-from ..checks.judgment import NotACommit, counted_commit, peel
+from ..checks.judgment import NotACommit, counted_commit, is_current, peel
 from ..checks.ledger import Ledger
 from ..errors import GitHubError
 from ..ghdata import RepoInfo, TreeEntry
@@ -72,6 +72,8 @@ class TeamRecord:
 def find_snapshot(gh: GitHub, course: Course, team: Team, milestone: Milestone, repo: RepoInfo,
                   ledger: Ledger | None) -> Snapshot | None:
     entry = ledger.get(team.slug, milestone.id) if ledger is not None else None
+    if entry is not None and not is_current(course, team, milestone, entry):
+        entry = None  # judged against another deadline or rules: no longer counts
     if entry is not None:  # the commit that counts, as checks.judgment defines it
         counted = counted_commit(entry)
         if counted is None:
