@@ -337,3 +337,28 @@ def test_what_provisioning_pushed_is_read_once_per_team(semester):
                                                       ("README.md", "starter")]
     trees = [r for r in sb.requests() if "/git/trees/" in r["path"]]
     assert len(trees) == 1  # the commit that counts; the starter came from the ledger
+
+
+def test_a_github_template_repositorys_starter_is_not_a_submission(sandbox, tmp_path, run_cli,
+                                                                     monkeypatch):
+    from .conftest import make_course_env
+
+    env = make_course_env(sandbox, tmp_path, run_cli, monkeypatch, template="dls/starter")
+    sections_only(env)
+    tpl = env.gh().get_organization("dls").create_repo("starter", private=True, auto_init=True)
+    tpl.create_file("proposal.md", "template", proposal())  # every heading, even words
+    tpl.create_file("README.md.jinja", "template", "# {{ team.name }}\n")
+    tpl.edit(is_template=True)
+    sandbox.set_clock(at("2026-09-01T12:00:00-04:00"))
+    assert env.run("provision", "--yes").code == 0
+    env.work = tmp_path / "work"
+    env.work.mkdir()
+    sandbox.set_clock(at("2026-10-08T20:00:00-04:00"))
+    push(env, "alice", "sparse-squad", {"proposal.md": proposal() + "\nOurs.\n"})
+    sandbox.set_clock(at("2026-10-10T12:00:00-04:00"))
+    sandbox.clear_requests()
+    assert check(env, "--milestone", "proposal", "--no-issues").code == 1
+    c = cells(env)
+    assert c[("sparse-squad", "proposal")]["status"] == "on_time"
+    assert [f["rule"] for f in c[("kv-cachers", "proposal")]["findings"]] == ["starter"]
+    assert not [r for r in sandbox.requests() if "/repos/dls/starter" in r["path"]]

@@ -18,9 +18,9 @@ import hashlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from ..errors import ClassroomOpsError, UsageError
+from ..errors import ClassroomOpsError
 from ..model import Course, Team
-from ..provision.render import RULES_PATH, SUFFIX, read_template_dir, render_team_files
+from ..provision.render import RULES_PATH, read_template_dir, render_team_files
 
 
 def git_blob_sha(data: bytes) -> str:
@@ -35,40 +35,34 @@ def starter_manifest(files: dict[str, bytes]) -> dict[str, str]:
 
 
 class Starters:
-    """The starter's blob SHAs per team, from a template folder or a GitHub template repository
-    (whose non-template files keep their blob SHAs when a repository is generated from it)."""
+    """The starter's blob SHAs per team, rendered from a template folder."""
 
-    def __init__(self, sources: dict[str, bytes], fixed: dict[str, str] | None = None):
-        self.sources = sources  # files to render (every file of a folder; *.jinja of a repo)
-        self.fixed = fixed or {}  # path -> SHA of files copied as they are (a GitHub template)
+    def __init__(self, sources: dict[str, bytes]):
+        self.sources = sources
         self._cache: dict[str, dict[str, str]] = {}
 
     def for_team(self, course: Course, team: Team) -> dict[str, str]:
         if team.slug not in self._cache:
-            rendered = render_team_files(self.sources, course, team)
-            self._cache[team.slug] = {**self.fixed, **starter_manifest(rendered)}
+            try:
+                files = render_team_files(self.sources, course, team)
+            except ClassroomOpsError:  # the template changed and breaks: what was pushed counts
+                files = {}
+            self._cache[team.slug] = starter_manifest(files)
         return self._cache[team.slug]
 
 
-def load_starters(course: Course, gh=None) -> tuple[Starters | None, str]:
-    """The course's starter, or (None, why not) when it cannot be read: the check then judges
-    content only, and says so."""
+def load_starters(course: Course) -> tuple[Starters | None, str]:
+    """The course's starter from its template folder, or (None, why not). A GitHub template
+    repository is not read: what provisioning pushed (the push log) says the same, once per
+    team, and the App token may not reach a template kept elsewhere."""
     from ..provision.state import template_source
 
     source = template_source(course, Path(course.source).parent)
+    if source.folder is None:
+        return None, ""
     try:
-        if source.folder is not None:
-            return Starters(read_template_dir(source.folder)), ""
-        if gh is None:
-            return None, "no GitHub client to read the template repository"
-        info = gh.get_repo(source.repo)
-        head = gh.get_ref(source.repo, f"heads/{info.default_branch}")
-        tree = gh.tree(source.repo, head) if head else []
-        blobs = [e for e in tree if e.type == "blob"]
-        sources = {e.path: gh.blob(source.repo, e.sha) for e in blobs if e.path.endswith(SUFFIX)}
-        fixed = {e.path: e.sha for e in blobs if not e.path.endswith(SUFFIX)}
-        return Starters(sources, fixed), ""
-    except (UsageError, ClassroomOpsError) as e:
+        return Starters(read_template_dir(source.folder)), ""
+    except ClassroomOpsError as e:
         return None, f"the starter ({source.label}) could not be read: {e}"
 
 

@@ -117,7 +117,7 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
                              "a future check without recording it")
     ledger = Ledger.load(ledger_path)
     ledger.require_course(course.org, course.term)
-    starters, why = load_starters(course, gh)
+    starters, why = load_starters(course)
     runner = OrgCheck(gh, course, ledger, now=now, milestones=milestones, teams=chosen,
                       issues=not no_issues, log=out.line if settings.verbose else lambda s: None,
                       dry_run=dry_run, starters=starters, me=me)
