@@ -83,6 +83,19 @@ def test_a_student_who_has_not_joined_does_not_stop_the_issue(pending_student):
     ]
 
 
+def test_who_can_be_assigned_is_read_once_per_team_and_run(pending_student):
+    env, sb = pending_student, pending_student.sandbox
+    sb.set_clock(at("2026-12-20T12:00:00-05:00"))  # proposal and final report both missing
+    sb.clear_requests()
+    check(env, "--team", "dense-crew")
+    reqs = [(r["method"], r["path"].rsplit("/", 1)[1], r["status"]) for r in sb.requests()
+            if r["method"] == "POST" and r["path"].endswith("/issues")
+            or r["path"].endswith("/assignees")]
+    assert reqs == [("POST", "issues", 422), ("GET", "assignees", 200),
+                    ("POST", "issues", 201), ("POST", "issues", 201)]
+    assert all("Not assigned: `frank`" in i.body for i in issues(env, "dense-crew"))
+
+
 # -- which issue is the tool's -----------------------------------------------------------------
 def test_a_removed_label_is_put_back_and_no_second_issue_opens(semester):
     env = semester

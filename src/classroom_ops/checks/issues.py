@@ -124,18 +124,21 @@ class IssueKeeper:
         def probe():
             return self.ours(ctx, fresh=True).get(m.id)
 
-        try:
-            issue = self.gh.create_issue(full, title=title, body=body([]), labels=labels,
-                                         assignees=members, probe=probe)
-        except GitHubError as e:
-            if e.status != 422 or "assignee" not in str(e).lower():
-                raise
-            if ctx.assignable is None:
+        def create(assignees: list[str]) -> Issue:
+            return self.gh.create_issue(
+                full, title=title, body=body([x for x in members if x not in assignees]),
+                labels=labels, assignees=assignees, probe=probe)
+
+        if ctx.assignable is not None:  # learnt from an earlier refusal in this run
+            issue = create([x for x in members if x.lower() in ctx.assignable])
+        else:
+            try:
+                issue = create(members)
+            except GitHubError as e:
+                if e.status != 422 or "assignee" not in str(e).lower():
+                    raise
                 ctx.assignable = {x.lower() for x in self.gh.assignable(full)}
-            ok = [x for x in members if x.lower() in ctx.assignable]
-            issue = self.gh.create_issue(full, title=title,
-                                         body=body([x for x in members if x not in ok]),
-                                         labels=labels, assignees=ok, probe=probe)
+                issue = create([x for x in members if x.lower() in ctx.assignable])
         if ctx.issues is None:
             ctx.issues = {}
         ctx.issues[m.id] = issue
