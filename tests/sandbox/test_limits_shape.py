@@ -80,6 +80,7 @@ def test_content_creation_is_limited_to_80_a_minute_on_the_sandbox_clock(fresh):
     assert status == 403
     assert body["message"].startswith("You have exceeded a secondary rate limit")
     assert headers["retry-after"] == "60"
+    assert sb.requests()[-1]["limited"] == "content_creation"
     # reads and edits are not content creation
     assert raw(sb, "GET", "/repos/acme/r/issues/1", token)[0] == 200
     assert raw(sb, "PATCH", "/repos/acme/r/issues/1", token, {"state": "closed"})[0] == 200
@@ -126,8 +127,10 @@ def test_the_api_also_answers_under_api_v3_as_on_enterprise_server(sandbox, gh, 
     # git stays at the host root
     git("clone", "-q", authed(r.clone_url, tokens["alice"]), str(tmp_path / "c"))
     assert (tmp_path / "c" / "README.md").exists()
+    sandbox.clear_requests()
     status, _, _ = raw(sandbox, "GET", "/api/v3/rate_limit", tokens[PROF])
     assert status == 200
+    assert [(e["path"], e.get("api_v3")) for e in sandbox.requests()] == [("/rate_limit", True)]
 
 
 def test_a_teams_url_is_githubs_and_answers_with_its_sub_paths(sandbox, gh, uid, tokens):
@@ -152,3 +155,14 @@ def test_a_teams_url_is_githubs_and_answers_with_its_sub_paths(sandbox, gh, uid,
     # an App token with members: read may read a team by its url, not change it
     app = client(sandbox, sandbox.create_installation(ORG, {"members": "read"}))
     assert app.get_organization(ORG).get_team_by_slug(team.slug).url == team.url
+
+
+def test_the_content_creating_list_names_routes_the_sandbox_serves():
+    from classroom_ops.sandbox import permissions, ratelimit
+    from classroom_ops.sandbox.routing import ROUTER
+
+    served = {(m, permissions.normalize(p)) for m, p in ROUTER.patterns}
+    # org invitations are the contract's (SANDBOX-CONTRACT.md), built on the sb-people branch
+    assert ratelimit.CONTENT_CREATING - served <= {("POST", "/orgs/{}/invitations")}
+    assert len(ratelimit.CONTENT_CREATING) == 15
+    assert all(m in ("POST", "PUT") for m, _ in ratelimit.CONTENT_CREATING)

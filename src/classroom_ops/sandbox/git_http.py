@@ -144,7 +144,7 @@ def _token_reaches(record: dict | None, repo: dict | None, writing: bool) -> boo
 def _hook_env(app: App, refusal: str | None) -> dict:
     hooks = app.data_dir / "hooks"
     hook = hooks / "pre-receive"
-    if not hook.exists():
+    if not hook.exists() or hook.read_text() != PRE_RECEIVE:  # a state dir from an older run
         hooks.mkdir(parents=True, exist_ok=True)
         hook.write_text(PRE_RECEIVE)
         hook.chmod(0o755)
