@@ -306,3 +306,27 @@ def test_with_an_app_token_the_record_holds(pending_student):
     issue = env.gh().get_repo("dls/final-dense-crew").get_issue(number)
     assert sorted(lb.name for lb in issue.labels) == ["deliverable-missing", "milestone:proposal"]
     assert "no 'Evaluation' section" in issue.body
+
+
+def test_only_the_tools_issues_are_listed_whoever_runs_the_check(semester):
+    env, sb = semester, semester.sandbox
+    env.tokens.update(sb.seed({"users": ["ta-lee"],
+                               "orgs": [{"login": "dls", "owners": ["ta-lee"]}]}))
+    after_deadline(env)
+    student = env.gh("erin").get_repo("dls/final-dense-crew")
+    for k in range(3):  # students' own issues, however many, are not read
+        student.create_issue(f"todo {k}")
+    check(env, "--milestone", "proposal", "--team", "dense-crew")  # the instructor: #4
+    sb.set_clock(at("2026-12-20T12:00:00-05:00"))
+    env.run("check", "--ledger", str(env.dir / "ledger.json"), "--json",
+            str(env.dir / "report.json"), "--team", "dense-crew", as_user="ta-lee")  # a TA: #5
+    mine = {i.number: i.user.login for i in issues(env, "dense-crew") if i.number > 3}
+    assert mine == {4: "prof-lee", 5: "ta-lee"}
+    sb.clear_requests()
+    check(env, "--team", "dense-crew")
+    listed = [r for r in sb.requests() if r["path"].startswith("/repos/dls/final-dense-crew/issues")]
+    assert [(r["method"], r["path"], r["query"].get("creator")) for r in listed] == [
+        ("GET", "/repos/dls/final-dense-crew/issues", ["prof-lee"]),
+        ("GET", "/repos/dls/final-dense-crew/issues/5", None)]  # recorded, opened by the TA
+    assert len(issues(env, "dense-crew")) == 5
+    assert ledger(env)["issues"] == {"dense-crew": {"proposal": 4, "final-report": 5}}

@@ -274,13 +274,23 @@ class GitHub:
 
     # -- issues -------------------------------------------------------------------------------
     def issues(self, full_name: str, *, labels: list[str] | None = None,
-               state: str = "all") -> list[Issue]:
+               creator: str | None = None, state: str = "all") -> list[Issue]:
         params = {"state": state}
         if labels:
             params["labels"] = ",".join(labels)
+        if creator:
+            params["creator"] = creator
         items = self.t.paginate(f"/repos/{full_name}/issues", params,
                                 what=f"issues of {full_name}")
         return [_issue(d) for d in items if "pull_request" not in d]
+
+    def get_issue(self, full_name: str, number: int) -> Issue | None:
+        try:
+            _, d = self.t.call("GET", f"/repos/{full_name}/issues/{number}",
+                               what=f"issue #{number} of {full_name}")
+        except NotFound:
+            return None
+        return None if "pull_request" in d else _issue(d)
 
     def assignable(self, full_name: str) -> set[str]:
         """Logins GitHub accepts as assignees in a repository (push access, invitation
