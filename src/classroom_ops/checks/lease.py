@@ -7,7 +7,8 @@ GitHub has no lock API, but creating refs is atomic and listing them is cheap. A
 list the scope's leases; if one has not expired, stop; else create ours and list again: if any
 other unexpired lease is there now, both runs raced, so ours is removed and this run stops too
 (safe: nobody proceeds twice; the next scheduled run goes on). A crashed run's lease expires on
-its own (the check job's timeout is shorter than the lease). Cost: 3 reads and 2 writes a run.
+its own (the check job's timeout is shorter than the lease) and the next run deletes it.
+Cost: 3 reads and 2 writes a run.
 """
 
 from __future__ import annotations
@@ -50,15 +51,23 @@ class Lease:
                 out[name] = int(m[1])
         return out
 
-    def _live_others(self) -> list[int]:
+    def _others(self) -> tuple[list[int], list[str]]:
+        """(expiry of every other live lease, refs of expired ones)."""
         now = self.now.timestamp()
-        return [exp for ref, exp in self._leases().items() if ref != self.ref and exp > now]
+        leases = {ref: exp for ref, exp in self._leases().items() if ref != self.ref}
+        return ([exp for exp in leases.values() if exp > now],
+                [ref for ref, exp in leases.items() if exp <= now])
+
+    def _live_others(self) -> list[int]:
+        return self._others()[0]
 
     def acquire(self) -> None:
         try:
-            others = self._live_others()
+            others, dead = self._others()
             if others:
                 raise self._held(max(others))
+            for ref in dead:  # a crashed run's lease, expired: tidy it away
+                self.gh.delete_ref(self.repo, ref)
             heads = self.gh.matching_refs(self.repo, "heads/")
             if not heads:
                 raise UsageError(f"--lease {self.repo}: the repository has no branch to point "
@@ -80,7 +89,14 @@ class Lease:
                          f"{self.repo} lasts until {until} at the latest); this run stopped "
                          "before writing anything: the next run goes on")
 
-    def release(self) -> None:
-        if self.held:
+    def release(self) -> bool:
+        """Give the lease back; False when GitHub refused (a rate limit that stopped the run):
+        it then expires on its own."""
+        if not self.held:
+            return True
+        try:
             self.gh.delete_ref(self.repo, self.ref)
-            self.held = False
+        except ClassroomOpsError:
+            return False
+        self.held = False
+        return True

@@ -131,8 +131,9 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
         with actions.group(f"Checking {len(chosen)} teams"):
             cells = runner.run()
     finally:
-        if lease is not None:
-            lease.release()
+        if lease is not None and not lease.release():
+            out.line(f"warning: the lease {lease.ref} in {lease_repo} could not be given back; "
+                     "it expires within 2 hours")
     for line in table(course, milestones, cells):
         out.line(line)
     for w in runner.warnings:
