@@ -113,9 +113,9 @@ def starter_finding(d: Deliverable, shas: Mapping[str, str], starter, untouched:
 def judge_local(milestone: Milestone, files: dict[str, bytes | None],
                 sizes: dict[str, int], starter: Mapping[str, str] | None = None
                 ) -> list[Finding]:
-    shas = {p: git_blob_sha(b) for p, b in files.items() if b is not None}
-    if starter is not None:  # a file too large to read is not the starter's
-        shas.update({p: "" for p, b in files.items() if b is None})
+    shas: dict[str, str] = {}
+    if starter is not None:  # hashed only to compare; a file too large to read is not the starter's
+        shas = {p: git_blob_sha(b) if b is not None else "" for p, b in files.items()}
     untouched = nothing_of_their_own(shas, starter)
     out: list[Finding] = []
     for d in milestone.deliverables:
