@@ -122,7 +122,7 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
                       issues=not no_issues, log=out.line if settings.verbose else lambda s: None,
                       dry_run=dry_run, starters=starters, me=me)
     if why:
-        runner.warnings.append(f"{why}; deliverables are judged on their content alone")
+        runner.warnings.append(f"{why}; the starter is taken from what provisioning pushed")
     lease = None
     if lease_repo and not dry_run:
         lease = Lease(gh, lease_repo, scope=shard or "all", now=server_now)
