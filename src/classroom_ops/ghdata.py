@@ -17,6 +17,7 @@ class RepoInfo:
     html_url: str
     is_template: bool = False
     description: str = ""
+    created_at: str = ""  # ISO, GitHub's time: a deadline before it passed with no repository
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class Issue:
     labels: tuple[str, ...]
     html_url: str
     assignees: tuple[str, ...] = ()
+    author: str = ""  # who opened it: students cannot open an issue as someone else
+    author_type: str = ""  # User or Bot
 
 
 @dataclass

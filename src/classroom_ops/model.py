@@ -25,6 +25,7 @@ class Deliverable:
     min_pages: int | None = None
     max_pages: int | None = None
     max_size: int | None = None  # bytes
+    starter_ok: bool = False  # the starter's own file counts (a file meant to be kept as is)
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -165,6 +166,8 @@ class Course:
     areas: tuple[str, ...] = ()
     students: tuple[Student, ...] = ()  # every team member, with roster names and ids if given
     late_policy: LatePolicy | None = None
+    # A deadline that passed before the team's repository existed: excused, or judged missing.
+    before_repository: str = "excused"
     source: str = "classroom.yml"
     raw: dict = field(default_factory=dict, compare=False, repr=False)
     warnings: tuple = ()  # Problems of severity 'warning', shown by validate

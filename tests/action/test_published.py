@@ -20,7 +20,8 @@ OWN_USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(classroom-ops/classroom-ops\S*)", 
 PIP_PIN = re.compile(r"classroom-ops==[^\s\"']+")
 FILES = sorted([*ROOT.glob(".github/workflows/*.yml"),
                 *ROOT.glob("examples/instructor-repo/.github/workflows/*.yml"),
-                *ROOT.glob("templates/repo/.github/workflows/*.yml"), ROOT / "action.yml"])
+                *ROOT.glob("templates/repo/.github/workflows/*.yml"),
+                *ROOT.glob("src/classroom_ops/formation/templates/*.yml"), ROOT / "action.yml"])
 
 
 def disagreements(name: str, text: str) -> list[str]:

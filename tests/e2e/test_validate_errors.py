@@ -46,7 +46,8 @@ CASES = [
      "30:1: unknown key 'polcy' in the file; allowed keys: archive, course, formation, milestones, "
      "policy, repos, roster, staff, teams; did you mean 'policy'?"),
     ("unknown-nested-key", ("  grace: 15m", "  grace: 15m\n  grase: 1h"),
-     "32:3: unknown key 'grase' in policy; allowed keys: extensions, grace, late; did you mean 'grace'?"),
+     "32:3: unknown key 'grase' in policy; allowed keys: before_repository, extensions, grace, "
+     "late; did you mean 'grace'?"),
     ("missing-org", ("  org: dls-fall-2026\n", ""), "2:3: course is missing the required key 'org'"),
     ("bad-login", ("[alice, bob, carol]", "[alice, -bob, carol]"),
      "14:22: teams[0].members[1] '-bob' is not a possible GitHub login"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -70,6 +71,9 @@ def test_thousands_of_files_and_a_deep_tree(semester):
     assert res.code == 0, res
     assert cells(env)[("sparse-squad", "proposal")]["status"] == "on_time"
     mine = [r["path"] for r in sb.requests() if "final-sparse-squad" in r["path"]]
-    # one tree listing and one blob, whatever the size of the repository
-    assert sum("/git/trees/" in p for p in mine) == 1
+    # one tree listing and one blob, whatever the size of the repository; plus, once per team,
+    # the tree provisioning pushed (the starter, kept in the ledger for later runs)
+    assert sum("/git/trees/" in p for p in mine) == 2
     assert sum("/git/blobs/" in p for p in mine) == 1
+    starters = json.loads((env.dir / "ledger.json").read_text())["starters"]["sparse-squad"]
+    assert "proposal.md" in starters and "data/shard-0000.txt" not in starters

@@ -212,6 +212,7 @@ def test_rerun_reads_one_request_per_team_when_tas_are_not_owners(sandbox, tmp_p
 
 def test_with_a_github_app_installation_token(course_env):
     env, sb = course_env, course_env.sandbox
+    sb.set_clock(sb.now().replace(year=2026, month=9, day=1))  # before the deadlines
     env.tokens["app"] = sb.create_installation("dls")
     res = env.run("provision", "--yes", as_user="app")
     assert res.code == 0, res
@@ -224,6 +225,7 @@ def test_with_a_github_app_installation_token(course_env):
     sb.clear_requests()
     assert env.run("provision", "--yes", as_user="app").code == 0 and env.writes() == []
     sb.set_clock(sb.now().replace(year=2026, month=10, day=11))
+    env.tokens["app"] = sb.create_installation("dls")  # each job mints its own (valid 1 h)
     res = env.run("check", "--milestone", "proposal", "--ledger", str(env.dir / "l.json"),
                   as_user="app")
     assert res.code == 1 and "Traceback" not in res.err

@@ -202,3 +202,44 @@ def test_a_rate_limit_that_cannot_be_waited_out_stops_the_run(after_deadline):
     sb.clear_faults()
     assert run_check(env).code == 1  # the rerun goes on
     assert end_state(env) == CLEAN
+
+
+def test_a_check_killed_holding_the_lease_blocks_only_until_it_expires(after_deadline):
+    env, sb = after_deadline, after_deadline.sandbox
+    env.gh().get_organization("dls").create_repo("instructors", private=True, auto_init=True)
+    sb.clear_requests()
+    child = dict(os.environ, GITHUB_TOKEN=env.tokens["prof-lee"])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "classroom_ops", "check", "--milestone", "proposal",
+         "--ledger", str(env.dir / "ledger.json"), "--lease", "dls/instructors",
+         "-c", str(env.config), "--api-url", sb.api_url], env=child,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    sb.add_fault(match={"path_regex": "/repos/dls/final-"}, kind="latency", latency_ms=200)
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        if any(r["method"] == "POST" and r["path"] == "/repos/dls/instructors/git/refs"
+               for r in sb.requests()):
+            proc.send_signal(signal.SIGKILL)  # holding the lease
+            break
+        time.sleep(0.005)
+    proc.wait(timeout=30)
+    sb.clear_faults()
+    time.sleep(0.1)
+    res = run_check(env, "--lease", "dls/instructors")
+    assert res.code == 1 and "another deadline check of these teams is running" in res.err
+    sb.set_clock(at("2026-10-10T14:30:00-04:00"))  # past the lease's 2 hours
+    assert run_check(env, "--lease", "dls/instructors").code == 1
+    assert end_state(env) == CLEAN
+    refs = env.gh().get_repo("dls/instructors").get_git_matching_refs("classroom-ops/")
+    assert list(refs) == []  # the dead run's expired lease was tidied away, ours given back
+
+
+def test_a_lease_that_cannot_be_given_back_expires(after_deadline):
+    env, sb = after_deadline, after_deadline.sandbox
+    env.gh().get_organization("dls").create_repo("instructors", private=True, auto_init=True)
+    sb.add_fault(match={"method": "DELETE", "path_regex": "/repos/dls/instructors/git/refs/"},
+                 kind="primary_rate_limit", retry_after=3600)
+    res = run_check(env, "--lease", "dls/instructors")
+    assert res.code == 1 and "Traceback" not in res.err
+    assert "could not be given back; it expires within 2 hours" in res.out
+    assert end_state(env) == CLEAN

@@ -65,3 +65,41 @@ def test_an_unknown_status_is_refused(tmp_path, value):
 
 def test_a_missing_ledger_is_an_empty_one(tmp_path):
     assert Ledger.load(tmp_path / "none.json").teams == {}
+
+
+# -- the record of what the tool did, and the course it belongs to ------------------------------
+def test_issues_tags_and_issuer_are_kept(tmp_path):
+    path = write(tmp_path)
+    ledger = Ledger.load(path)
+    ledger.record_issue("kv-cachers", "proposal", 7)
+    ledger.record_tag("kv-cachers", "proposal", "a" * 40)
+    ledger.issuer = "prof-lee"
+    ledger.save()
+    again = Ledger.load(path)
+    assert again.issue_of("kv-cachers", "proposal") == 7
+    assert again.tag_of("kv-cachers", "proposal") == "a" * 40
+    assert again.issuer == "prof-lee"
+    path.write_text(json.dumps({"org": "o", "issues": {"kv-cachers": {"proposal": "seven"}}}))
+    with pytest.raises(UsageError, match="issues, tags or starters are not readable"):
+        Ledger.load(path)
+
+
+@pytest.mark.parametrize("org, term, refused", [
+    ("o", "fall-2026", None), ("", "", None),  # a new ledger has no header yet
+    ("other", "fall-2026", "organization other"), ("o", "spring-2026", "term spring-2026")])
+def test_a_ledger_of_another_org_or_term_is_refused(tmp_path, org, term, refused):
+    path = tmp_path / "ledger.json"
+    path.write_text(json.dumps({"org": org, "term": term, "teams": {}}))
+    ledger = Ledger.load(path)
+    if refused is None:
+        ledger.require_course("o", "fall-2026")
+        return
+    with pytest.raises(UsageError) as e:
+        ledger.require_course("o", "fall-2026")
+    assert f"this ledger records {refused}" in str(e.value) and "--ledger" in str(e.value)
+
+
+def test_excused_is_a_judgment(tmp_path):
+    path = write(tmp_path, status="excused", commit=None, pushed_at=None, late_commit=None,
+                 late_pushed_at=None, late_by_seconds=None, head_checked=None)
+    assert Ledger.load(path).get("kv-cachers", "proposal").status == "excused"

@@ -21,7 +21,7 @@ def _repo(d: dict) -> RepoInfo:
         name=d["name"], full_name=d["full_name"], private=bool(d.get("private")),
         archived=bool(d.get("archived")), default_branch=d.get("default_branch") or "main",
         html_url=d.get("html_url", ""), is_template=bool(d.get("is_template")),
-        description=d.get("description") or "",
+        description=d.get("description") or "", created_at=d.get("created_at") or "",
     )
 
 
@@ -30,6 +30,8 @@ def _issue(d: dict) -> Issue:
         number=d["number"], title=d["title"], body=d.get("body") or "", state=d["state"],
         labels=tuple(lb["name"] for lb in d.get("labels", [])), html_url=d.get("html_url", ""),
         assignees=tuple(a["login"] for a in d.get("assignees") or []),
+        author=(d.get("user") or {}).get("login", ""),
+        author_type=(d.get("user") or {}).get("type", ""),
     )
 
 
@@ -271,11 +273,38 @@ class GitHub:
                     what=f"creating {full_name} {ref}")
 
     # -- issues -------------------------------------------------------------------------------
-    def issues(self, full_name: str, *, labels: list[str], state: str = "all") -> list[Issue]:
-        items = self.t.paginate(f"/repos/{full_name}/issues",
-                                {"labels": ",".join(labels), "state": state},
+    def issues(self, full_name: str, *, labels: list[str] | None = None,
+               creator: str | None = None, state: str = "all") -> list[Issue]:
+        params = {"state": state}
+        if labels:
+            params["labels"] = ",".join(labels)
+        if creator:
+            params["creator"] = creator
+        items = self.t.paginate(f"/repos/{full_name}/issues", params,
                                 what=f"issues of {full_name}")
         return [_issue(d) for d in items if "pull_request" not in d]
+
+    def get_issue(self, full_name: str, number: int) -> Issue | None:
+        try:
+            _, d = self.t.call("GET", f"/repos/{full_name}/issues/{number}",
+                               what=f"issue #{number} of {full_name}")
+        except NotFound:
+            return None
+        return None if "pull_request" in d else _issue(d)
+
+    def assignable(self, full_name: str) -> set[str]:
+        """Logins GitHub accepts as assignees in a repository (push access, invitation
+        accepted)."""
+        items = self.t.paginate(f"/repos/{full_name}/assignees",
+                                what=f"assignable users of {full_name}")
+        return {d["login"] for d in items}
+
+    def delete_ref(self, full_name: str, ref: str) -> None:
+        try:
+            self.t.call("DELETE", f"/repos/{full_name}/git/refs/{quote(ref)}",
+                        what=f"deleting {full_name} {ref}")
+        except NotFound:
+            pass  # already gone: what deleting wanted
 
     def create_issue(self, full_name: str, *, title: str, body: str, labels: list[str],
                      assignees: list[str], probe) -> Issue:

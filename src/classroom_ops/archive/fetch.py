@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..adapter import GitHub
+from ..checks.judgment import NotACommit, counted_commit, is_current, peel
 from ..checks.ledger import Ledger
 from ..errors import GitHubError
 from ..ghdata import RepoInfo, TreeEntry
@@ -78,13 +79,14 @@ class TeamRecord:
 def find_snapshot(gh: GitHub, course: Course, team: Team, milestone: Milestone, repo: RepoInfo,
                   ledger: Ledger | None) -> Snapshot | None:
     entry = ledger.get(team.slug, milestone.id) if ledger is not None else None
-    if entry is not None:
-        if entry.status == "late" and entry.late_commit:
-            return Snapshot(entry.late_commit, "late", entry.late_pushed_at,
-                            entry.late_by_seconds, "ledger")
-        if entry.commit:
-            return Snapshot(entry.commit, entry.status, entry.pushed_at, None, "ledger")
-        return None
+    if entry is not None and not is_current(course, team, milestone, entry):
+        entry = None  # judged against another deadline or rules: no longer counts
+    if entry is not None:  # the commit that counts, as checks.judgment defines it
+        counted = counted_commit(entry)
+        if counted is None:
+            return None
+        return Snapshot(counted.commit, counted.status, counted.pushed_at,
+                        counted.late_by_seconds, "ledger")
     sha = submission_commit(gh, repo.full_name, f"tags/submission/{milestone.id}")
     if not sha:
         return None
@@ -97,27 +99,16 @@ def find_snapshot(gh: GitHub, course: Course, team: Team, milestone: Milestone, 
     return Snapshot(sha, "late" if late else "on_time", _iso(when), late_by, "tag")
 
 
-class NotACommit(Exception):
-    pass
-
-
-MAX_TAG_DEPTH = 5
-
-
 def submission_commit(gh: GitHub, full_name: str, ref: str) -> str | None:
     """The commit `ref` names: an annotated tag (a tag object) is peeled to its commit."""
     found = gh.get_ref_object(full_name, ref)
     if found is None:
         return None
-    kind, sha = found
-    for _ in range(MAX_TAG_DEPTH):
-        if kind != "tag":
-            break
-        kind, sha = gh.tag_target(full_name, sha)
-    if kind != "commit":
-        raise NotACommit(f"{ref.removeprefix('tags/')} points at a {plain(kind, 20)}, "
-                         "not a commit; nothing collected")
-    return sha
+    try:
+        return peel(gh, full_name, *found)
+    except NotACommit as e:
+        raise NotACommit(f"{ref.removeprefix('tags/')} points at a {plain(str(e), 20)}, "
+                         "not a commit; nothing collected") from None
 
 
 def _iso(t: datetime) -> str:

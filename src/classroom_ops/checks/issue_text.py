@@ -50,7 +50,7 @@ def title(milestone: Milestone, due_text: str) -> str:
 
 
 def body(milestone: Milestone, due_text: str, findings: list[Finding], commit: str | None,
-         commit_url: str, pushed_text: str, digest: str) -> str:
+         commit_url: str, pushed_text: str, digest: str, *, unassigned: list[str] = ()) -> str:
     lines = [marker(milestone.id, digest), ""]
     if commit:
         lines.append(
@@ -61,11 +61,17 @@ def body(milestone: Milestone, due_text: str, findings: list[Finding], commit: s
         lines.append(f"The deadline for **{neutralize(milestone.title)}** was {due_text}, and "
                      "nothing had been pushed to the default branch by then. Missing:")
     lines.append("")
-    lines.extend(f"- {render_finding_markdown(f)}" for f in findings)
+    lines.extend(render_finding_markdown(f) for f in findings)  # each is one list item
     lines += [
         "",
         "Push a fix to the default branch: the check runs again, records when the fix was "
         "pushed, and closes this issue once everything is in place.",
+    ]
+    if unassigned:
+        names = ", ".join(f"`{neutralize(x, 40)}`" for x in unassigned)
+        lines += ["", f"Not assigned: {names}. GitHub assigns only people who have access to "
+                  "this repository; accept the invitation to the organization to get it."]
+    lines += [
         "",
         "<sub>Opened by classroom-ops for the course staff. Pushes are judged by the time "
         "GitHub received them, not by commit dates.</sub>",
@@ -91,8 +97,10 @@ def human_delta(delta: timedelta) -> str:
 
 
 def fixed_comment(milestone: Milestone, commit: str, commit_url: str, pushed: datetime,
-                  pushed_text: str, late_by: timedelta) -> str:
-    if late_by.total_seconds() <= 0:  # judged again after the deadline moved (an extension)
+                  pushed_text: str, late_by: timedelta, *, rules_changed: bool = False) -> str:
+    if late_by.total_seconds() <= 0 and rules_changed:  # judged again under changed rules
+        verdict = "it meets the milestone's rules as the course changed them. Recorded as on time"
+    elif late_by.total_seconds() <= 0:  # judged again after the deadline moved (an extension)
         verdict = "before the team's deadline, which was extended. Recorded as on time"
     else:
         verdict = f"{human_delta(late_by)} after the deadline. Recorded as late"

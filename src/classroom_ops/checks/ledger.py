@@ -17,7 +17,7 @@ from ..fileio import write_atomic
 from ..model import Finding
 
 VERSION = 1
-STATUSES = ("on_time", "late", "missing")
+STATUSES = ("on_time", "late", "missing", "excused")
 REQUIRED_TIMES = ("deadline", "judged_at")
 OPTIONAL_TIMES = ("pushed_at", "late_pushed_at", "head_checked")
 
@@ -26,7 +26,7 @@ OPTIONAL_TIMES = ("pushed_at", "late_pushed_at", "head_checked")
 class Entry:
     """One team's judgment for one milestone."""
 
-    status: str  # on_time, late, missing
+    status: str  # on_time, late, missing, excused (no repository at the deadline)
     deadline: str  # ISO, with grace and extension
     judged_at: str  # GitHub's time when first judged
     commit: str | None  # the commit that counts, at the deadline
@@ -39,6 +39,9 @@ class Entry:
     issue: int | None = None
     issue_digest: str | None = None
     issue_state: str | None = None
+    rules: str | None = None  # digest of the milestone's rules this judgment applied
+    fixed_noted: str | None = None  # the fixed commit the issue was told about
+    note: str = ""  # why the cell is as it is, when that is not obvious (excused, judged again)
 
     @staticmethod
     def finding_dict(f: Finding) -> dict:
@@ -53,6 +56,15 @@ class Ledger:
     org: str = ""
     teams: dict[str, dict[str, Entry]] = field(default_factory=dict)
     events: list[dict] = field(default_factory=list)
+    # What the tool itself did, so it never mistakes a student's doing for its own: the issues
+    # it opened (team -> milestone -> number), the login that opened them, and the commit each
+    # submission tag was last set to.
+    issues: dict[str, dict[str, int]] = field(default_factory=dict)
+    issuer: str = ""
+    tags: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The blobs provisioning pushed into each team repository (path -> SHAs), read once from
+    # GitHub's push log and kept, so later runs judge the starter rule without reading it again.
+    starters: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: str | Path) -> Ledger:
@@ -74,8 +86,28 @@ class Ledger:
                 if problem:
                     raise UsageError(f"{path}: team {slug}, milestone {mid}: {problem}; restore it "
                                      "from the last artifact or commit")
+        try:
+            issues = {t: {m: int(n) for m, n in ms.items()}
+                      for t, ms in (raw.get("issues") or {}).items()}
+            tags = {t: {m: str(c) for m, c in ms.items()}
+                    for t, ms in (raw.get("tags") or {}).items()}
+            starters = {t: {p: [str(x) for x in shas] for p, shas in files.items()}
+                        for t, files in (raw.get("starters") or {}).items()}
+        except (TypeError, ValueError, AttributeError) as e:
+            raise UsageError(f"{path}: the ledger's issues, tags or starters are not readable ({e}); "
+                             "restore it from the last artifact or commit") from None
         return cls(path, raw.get("course", ""), raw.get("term", ""), raw.get("org", ""), teams,
-                   raw.get("events", []))
+                   raw.get("events", []), issues, str(raw.get("issuer") or ""), tags, starters)
+
+    def require_course(self, org: str, term: str) -> None:
+        """Refuse a ledger written for another organization or term: its judgments would be
+        taken for this course's, and its header rewritten."""
+        for what, mine, theirs in (("organization", org, self.org), ("term", term, self.term)):
+            if theirs and theirs != mine:
+                raise UsageError(
+                    f"{self.path}: this ledger records {what} {theirs}, but the course file "
+                    f"says {mine}; pass this course's ledger with --ledger (or a new path to "
+                    "start one), or fix course.org / course.term")
 
     def get(self, team: str, milestone: str) -> Entry | None:
         return self.teams.get(team, {}).get(milestone)
@@ -86,6 +118,18 @@ class Ledger:
     def drop(self, team: str, milestone: str) -> None:
         self.teams.get(team, {}).pop(milestone, None)
 
+    def issue_of(self, team: str, milestone: str) -> int | None:
+        return self.issues.get(team, {}).get(milestone)
+
+    def record_issue(self, team: str, milestone: str, number: int) -> None:
+        self.issues.setdefault(team, {})[milestone] = number
+
+    def tag_of(self, team: str, milestone: str) -> str | None:
+        return self.tags.get(team, {}).get(milestone)
+
+    def record_tag(self, team: str, milestone: str, commit: str) -> None:
+        self.tags.setdefault(team, {})[milestone] = commit
+
     def event(self, **fields) -> None:
         self.events.append(fields)
 
@@ -95,6 +139,10 @@ class Ledger:
             "teams": {slug: {mid: asdict(e) for mid, e in sorted(ms.items())}
                       for slug, ms in sorted(self.teams.items())},
             "events": self.events,
+            "issuer": self.issuer,
+            "issues": {t: dict(sorted(ms.items())) for t, ms in sorted(self.issues.items())},
+            "tags": {t: dict(sorted(ms.items())) for t, ms in sorted(self.tags.items())},
+            "starters": {t: dict(sorted(fs.items())) for t, fs in sorted(self.starters.items())},
         }
         text = json.dumps(data, indent=2, sort_keys=False) + "\n"
         if self.path.exists() and self.path.read_text(encoding="utf-8") == text:

@@ -33,6 +33,10 @@ def _rules_schema() -> dict:
         "type": "object",
         "required": ["milestones"],
         "properties": {
+            # path -> git blob SHA of each file provisioning wrote (see checks/starter.py)
+            "starter": {"type": "object",
+                        "additionalProperties": {"type": "string",
+                                                 "pattern": "^[0-9a-f]{40}$"}},
             "milestones": {
                 "type": "array",
                 "items": {
@@ -55,6 +59,7 @@ class LocalRules:
     course: str
     team: str
     milestones: list[Milestone]
+    starter: dict[str, str] | None = None
 
 
 def load_rules(folder: Path) -> LocalRules:
@@ -89,7 +94,7 @@ def load_rules(folder: Path) -> LocalRules:
         milestones.append(Milestone(m["id"], m["title"], due, m.get("due_text", m["due"]), dels))
     course = (data.get("course") or {}).get("name", "")
     team = (data.get("team") or {}).get("name", "")
-    return LocalRules(course, team, milestones)
+    return LocalRules(course, team, milestones, data.get("starter"))
 
 
 def read_checkout(folder: Path) -> tuple[dict[str, bytes | None], dict[str, int]]:
@@ -128,4 +133,4 @@ def check_local(folder: Path, only: str | None) -> tuple[LocalRules, list[tuple[
         raise UsageError(f"unknown milestone {only!r}; the rules list: "
                          f"{', '.join(m.id for m in rules.milestones)}")
     files, sizes = read_checkout(folder)
-    return rules, [(m, judge_local(m, files, sizes)) for m in milestones]
+    return rules, [(m, judge_local(m, files, sizes, rules.starter)) for m in milestones]

@@ -15,16 +15,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from ..adapter import GitHub
 from ..errors import ClassroomOpsError, RateLimited, UsageError
 from ..ghdata import Issue, Push, RepoInfo, TreeEntry
 from ..model import Course, Finding, Milestone, Team
 from ..timeline import format_deadline, zone
-from . import issue_text
-from .judge import digest, head_at, judge_files, latest
+from .issues import IssueKeeper
+from .judge import head_at, judge_files, latest
+from .judgment import NotACommit, peel, rules_digest, stale_reason
 from .ledger import Entry, Ledger
+from .starter import MAX_SETUP_PUSHES, Starters, TeamStarter
 
 MAX_LATE_EVALUATIONS = 10  # per team and milestone per run; the next run goes on from there
 
@@ -45,6 +47,7 @@ class Cell:
     issue: int | None = None
     repo_url: str = ""
     note: str = ""
+    error: str = ""  # judged, but a later step (the tag, the issue) failed; the run reports it
 
 
 def parse_shard(text: str | None) -> tuple[int, int] | None:
@@ -70,16 +73,21 @@ def in_shard(slug: str, shard: tuple[int, int] | None) -> bool:
 class OrgCheck:
     def __init__(self, gh: GitHub, course: Course, ledger: Ledger, *, now: datetime,
                  milestones: list[Milestone], teams: list[Team], issues: bool,
-                 log: Callable[[str], None] = lambda s: None, dry_run: bool = False):
+                 log: Callable[[str], None] = lambda s: None, dry_run: bool = False,
+                 starters: Starters | None = None, me: str = ""):
         self.gh, self.course, self.ledger, self.now = gh, course, ledger, now
         self.milestones, self.teams, self.log = milestones, teams, log
         self.dry_run = dry_run  # judge and report; write no tag, no issue, no ledger
         self.issues_on = issues and not dry_run
         self.tz = zone(course.timezone)
+        self.starters = starters
         self._blobs: dict[str, bytes] = {}
         self.warnings: list[str] = []
+        self.notes: list[str] = []  # judged again, excused: said in the report
+        self.keeper = IssueKeeper(self, me)
 
     def run(self) -> list[Cell]:
+        self.ledger.require_course(self.course.org, self.course.term)
         self.ledger.course, self.ledger.term, self.ledger.org = (
             self.course.name, self.course.term, self.course.org)
         due = [m for m in self.milestones if any(
@@ -123,7 +131,10 @@ class OrgCheck:
             except RateLimited:
                 raise
             except ClassroomOpsError as e:
-                cell.status, cell.note = "error", str(e)
+                if cell.status == "pending":  # not judged: the cell is an error
+                    cell.status = "error"
+                cell.note = str(e) if cell.status == "error" else f"{cell.note} {e}".strip()
+                cell.error = str(e)
             cells.append(cell)
         return cells
 
@@ -132,12 +143,41 @@ class OrgCheck:
             ctx.pushes = self.gh.pushes(ctx.repo.full_name, ctx.branch_ref)
         return ctx.pushes
 
+    def _starter(self, ctx: _TeamCtx) -> TeamStarter:
+        if ctx.starter is None:
+            rendered = self.starters.for_team(self.course, ctx.team) if self.starters else None
+            slug = ctx.team.slug
+            ctx.starter = TeamStarter(rendered, lambda: self._setup_trees(ctx),
+                                      known=self.ledger.starters.get(slug),
+                                      remember=lambda found: self._remember_starter(slug, found))
+        return ctx.starter
+
+    def _remember_starter(self, slug: str, found: dict[str, list[str]]) -> None:
+        if not self.dry_run and found:  # nothing found (no push log yet): look again next run
+            self.ledger.starters[slug] = found
+
+    def _setup_trees(self, ctx: _TeamCtx) -> list[dict[str, str]]:
+        """The trees pushed before any student of the team pushed, by someone else: what
+        provisioning wrote (the push log names who pushed; students cannot push as the tool)."""
+        members = {x.lower() for x in ctx.team.members}
+        out = []
+        for p in self._pushes(ctx):
+            if p.ref != ctx.branch_ref:
+                continue
+            if p.actor.lower() in members or len(out) >= MAX_SETUP_PUSHES:
+                break
+            if p.after and set(p.after) != {"0"}:
+                if p.after not in ctx.trees:
+                    ctx.trees[p.after] = self.gh.tree(ctx.repo.full_name, p.after)
+                out.append({e.path: e.sha for e in ctx.trees[p.after] if e.type == "blob"})
+        return out
+
     def _judge(self, ctx: _TeamCtx, m: Milestone, commit: str | None) -> list[Finding]:
         if commit is None:
-            return judge_files(m, [], self._fetch(ctx))
+            return judge_files(m, [], self._fetch(ctx), self._starter(ctx))
         if commit not in ctx.trees:
             ctx.trees[commit] = self.gh.tree(ctx.repo.full_name, commit)
-        return judge_files(m, ctx.trees[commit], self._fetch(ctx))
+        return judge_files(m, ctx.trees[commit], self._fetch(ctx), self._starter(ctx))
 
     def _fetch(self, ctx: _TeamCtx):
         def fetch(entry: TreeEntry) -> bytes:
@@ -146,32 +186,62 @@ class OrgCheck:
             return self._blobs[entry.sha]
         return fetch
 
+    def _absent_at(self, ctx: _TeamCtx, deadline: datetime) -> bool:
+        """Whether the team's repository did not exist yet at `deadline` (a team added in
+        mid-term), by GitHub's own creation time."""
+        if not ctx.repo.created_at:
+            return False
+        created = datetime.fromisoformat(ctx.repo.created_at.replace("Z", "+00:00"))
+        return created > deadline
+
     def _milestone(self, ctx: _TeamCtx, m: Milestone, deadline: datetime, cell: Cell) -> None:
-        entry = self.ledger.get(ctx.team.slug, m.id)
-        previous = None
-        if entry is not None and entry.deadline != deadline.isoformat():
-            # The team's deadline moved since the judgment (an extension granted later, or a
-            # changed grace): judge again, keeping the issue it may have.
-            previous, entry = entry, None
+        slug = ctx.team.slug
+        entry = self.ledger.get(slug, m.id)
+        previous, why = None, ""
+        if entry is not None:
+            why = stale_reason(self.course, ctx.team, m, entry)
+            if why:
+                # Judged against another deadline (an extension granted later, a changed
+                # grace) or other rules: judge again, keeping the issue it may have.
+                previous, entry = entry, None
         if entry is None:
-            snap = head_at(self._pushes(ctx), deadline, ctx.branch_ref)
-            findings = self._judge(ctx, m, snap.commit if snap else None)
-            entry = Entry(
-                status="missing" if findings else "on_time", deadline=deadline.isoformat(),
-                judged_at=self.now.isoformat(), commit=snap.commit if snap else None,
-                pushed_at=snap.pushed_at.isoformat() if snap else None,
-                findings=[Entry.finding_dict(f) for f in findings])
+            entry = self._first_judgment(ctx, m, deadline)
             if previous is not None:
                 entry.issue, entry.issue_state = previous.issue, previous.issue_state
-                entry.issue_digest = previous.issue_digest
-            self.ledger.put(ctx.team.slug, m.id, entry)
-            self.log(f"{ctx.team.slug} {m.id}: judged {entry.commit and entry.commit[:7]}: "
+                entry.issue_digest, entry.fixed_noted = previous.issue_digest, previous.fixed_noted
+                entry.note = f"judged again: {why}"
+                self.notes.append(f"{slug} {m.id}: judged again ({why}): {entry.status}")
+            self.ledger.put(slug, m.id, entry)
+            self.log(f"{slug} {m.id}: judged {entry.commit and entry.commit[:7]}: "
                      f"{entry.status}")
+        cell.status, cell.note = entry.status, entry.note
+        self._fill(cell, entry)
+        if entry.status == "excused":
+            return
         self._tag(ctx, m, entry)
         if entry.status == "missing":
             self._late_work(ctx, m, deadline, entry)
+        self._fill(cell, entry)  # the judgment stands whatever happens to the issue
         if self.issues_on:
-            self._issue(ctx, m, entry)
+            self.keeper.sync(ctx, m, entry)
+            cell.issue = entry.issue
+
+    def _first_judgment(self, ctx: _TeamCtx, m: Milestone, deadline: datetime) -> Entry:
+        base = dict(deadline=deadline.isoformat(), judged_at=self.now.isoformat(),
+                    rules=rules_digest(m))
+        if self._absent_at(ctx, deadline) and self.course.before_repository == "excused":
+            note = "excused: the repository did not exist at the deadline"
+            self.notes.append(f"{ctx.team.slug} {m.id}: {note}")
+            return Entry(status="excused", commit=None, pushed_at=None, note=note, **base)
+        snap = head_at(self._pushes(ctx), deadline, ctx.branch_ref)
+        findings = self._judge(ctx, m, snap.commit if snap else None)
+        return Entry(status="missing" if findings else "on_time",
+                     commit=snap.commit if snap else None,
+                     pushed_at=snap.pushed_at.isoformat() if snap else None,
+                     findings=[Entry.finding_dict(f) for f in findings], **base)
+
+    @staticmethod
+    def _fill(cell: Cell, entry: Entry) -> None:
         cell.status = entry.status
         cell.commit, cell.pushed_at = entry.commit, entry.pushed_at
         cell.findings = entry.findings
@@ -183,26 +253,43 @@ class OrgCheck:
     def _tag(self, ctx: _TeamCtx, m: Milestone, entry: Entry) -> None:
         if not entry.commit:
             return
-        ref = f"tags/submission/{m.id}"
+        slug, ref = ctx.team.slug, f"tags/submission/{m.id}"
         if ctx.tags is None:  # one list per team covers every milestone's tag
             ctx.tags = self.gh.matching_refs(ctx.repo.full_name, "tags/submission/")
         kind, found = ctx.tags.get(f"refs/{ref}", ("", None))
         if kind == "tag" and found:  # a student's annotated tag: judge where it points
-            kind, target = self.gh.tag_target(ctx.repo.full_name, found)
-            if target == entry.commit:
-                return
+            try:
+                if peel(self.gh, ctx.repo.full_name, kind, found) == entry.commit:
+                    return
+            except NotACommit:
+                pass
         if found == entry.commit:
+            self._remember_tag(slug, m.id, entry.commit)
             return
-        if found is not None:
-            msg = (f"{ctx.team.slug}: tag submission/{m.id} was moved to {found[:7]}; the ledger "
+        # What the tool set last (a ledger from before tags were recorded: the judged commit).
+        mine = self.ledger.tag_of(slug, m.id)
+        if found is None and mine is not None:
+            msg = (f"{slug}: tag submission/{m.id} was deleted; the ledger records "
+                   f"{entry.commit[:7]}; tag restored")
+            self.warnings.append(msg)
+            self.ledger.event(kind="tag_deleted", team=slug, milestone=m.id,
+                              expected=entry.commit, at=self.now.isoformat())
+        elif found is not None and found != mine:
+            msg = (f"{slug}: tag submission/{m.id} was moved to {found[:7]}; the ledger "
                    f"records {entry.commit[:7]}; tag restored")
             self.warnings.append(msg)
-            self.ledger.event(kind="tag_moved", team=ctx.team.slug, milestone=m.id,
+            self.ledger.event(kind="tag_moved", team=slug, milestone=m.id,
                               found=found, expected=entry.commit, at=self.now.isoformat())
+        # else: the tool's own earlier tag (the milestone was judged again): moved silently
         if self.dry_run:
             return
         self.gh.set_ref(ctx.repo.full_name, ref, entry.commit, exists=found is not None)
         ctx.tags[f"refs/{ref}"] = ("commit", entry.commit)
+        self._remember_tag(slug, m.id, entry.commit)
+
+    def _remember_tag(self, slug: str, mid: str, commit: str) -> None:
+        if not self.dry_run:
+            self.ledger.record_tag(slug, mid, commit)
 
     def _late_work(self, ctx: _TeamCtx, m: Milestone, deadline: datetime, entry: Entry) -> None:
         pushes = self._pushes(ctx)
@@ -229,78 +316,9 @@ class OrgCheck:
             return
         due_text = format_deadline(self.course.due_for(ctx.team, m), self.tz)
         if entry.issue and entry.issue_state != "closed" and self.issues_on:
-            full = ctx.repo.full_name
-            issue = self._issues(ctx).get(m.id)
-            if issue is not None and issue.state == "open":
-                mark = issue_text.extended_marker(m.id, due_text)
-                if not any(mark in c for c in self.gh.comments(full, issue.number)):
-                    self.gh.comment(full, issue.number,
-                                    issue_text.extended_comment(m, due_text), marker=mark)
-                self.gh.edit_issue(full, issue.number, state="closed",
-                                   state_reason="not_planned")
+            self.keeper.withdraw(ctx, m, due_text)
         self.ledger.drop(ctx.team.slug, m.id)
         self.log(f"{ctx.team.slug} {m.id}: deadline moved to {due_text}; judgment withdrawn")
-
-    # -- issues -----------------------------------------------------------------------------
-    def _ours(self, full: str) -> dict[str, Issue]:
-        """The issues this tool opened in a repository, by milestone (the newest if several)."""
-        found: dict[str, Issue] = {}
-        for issue in self.gh.issues(full, labels=[issue_text.LABEL]):
-            mk = issue_text.parse_marker(issue.body)
-            if mk and (mk[0] not in found or issue.number > found[mk[0]].number):
-                found[mk[0]] = issue
-        return found
-
-    def _issues(self, ctx: _TeamCtx) -> dict[str, Issue]:
-        if ctx.issues is None:
-            ctx.issues = self._ours(ctx.repo.full_name)
-        return ctx.issues
-
-    def _issue(self, ctx: _TeamCtx, m: Milestone, entry: Entry) -> None:
-        full = ctx.repo.full_name
-        due_text = format_deadline(self.course.due_for(ctx.team, m), self.tz)
-        if entry.status == "on_time" and not entry.issue:
-            return
-        if entry.status in ("late", "on_time"):
-            # Fixed late, or on time after all (the deadline moved): close the issue once.
-            issue = self._issues(ctx).get(m.id) if entry.issue_state != "closed" else None
-            if issue is None or issue.state == "closed":
-                entry.issue_state = "closed" if issue or entry.issue else entry.issue_state
-                return
-            late = entry.status == "late"
-            commit = entry.late_commit if late else entry.commit
-            pushed = datetime.fromisoformat(entry.late_pushed_at if late else entry.pushed_at)
-            text = issue_text.fixed_comment(
-                m, commit, f"{ctx.repo.html_url}/commit/{commit}", pushed,
-                format_deadline(pushed, self.tz),
-                timedelta(seconds=entry.late_by_seconds or 0) if late else timedelta(0))
-            mark = issue_text.fixed_marker(m.id, commit)
-            if not any(mark in c for c in self.gh.comments(full, issue.number)):
-                self.gh.comment(full, issue.number, text, marker=mark)
-            self.gh.edit_issue(full, issue.number, state="closed", state_reason="completed")
-            entry.issue, entry.issue_state = issue.number, "closed"
-            return
-        findings = [Finding(f["path"], f["rule"], f["message"], line=f.get("line"),
-                            milestone=m.id) for f in entry.findings]
-        dig = digest(findings)
-        pushed_text = (format_deadline(datetime.fromisoformat(entry.pushed_at), self.tz)
-                       if entry.pushed_at else "")
-        title = issue_text.title(m, due_text)
-        body = issue_text.body(m, due_text, findings, entry.commit,
-                               f"{ctx.repo.html_url}/commit/{entry.commit}", pushed_text, dig)
-        issue = self._issues(ctx).get(m.id)
-        if issue is None:
-            labels = [issue_text.LABEL, issue_text.milestone_label(m.id)]
-
-            issue = self.gh.create_issue(full, title=title, body=body, labels=labels,
-                                         assignees=list(ctx.team.members),
-                                         probe=lambda: self._ours(full).get(m.id))
-            ctx.issues[m.id] = issue
-            self.log(f"{ctx.team.slug} {m.id}: opened issue #{issue.number}")
-        elif issue_text.parse_marker(issue.body)[1] != dig or issue.state != "open":
-            issue = self.gh.edit_issue(full, issue.number, title=title, body=body, state="open")
-            ctx.issues[m.id] = issue
-        entry.issue, entry.issue_digest, entry.issue_state = issue.number, dig, "open"
 
 
 class _TeamCtx:
@@ -311,3 +329,5 @@ class _TeamCtx:
         self.trees: dict[str, list[TreeEntry]] = {}
         self.issues: dict[str, Issue] | None = None
         self.tags: dict[str, tuple[str, str]] | None = None
+        self.assignable: set[str] | None = None  # read only when GitHub refuses an assignee
+        self.starter: TeamStarter | None = None

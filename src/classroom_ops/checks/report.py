@@ -13,7 +13,7 @@ from .issue_text import human_delta
 from .org import Cell
 
 LABELS = {"pending": "pending", "on_time": "on time", "late": "late", "missing": "missing",
-          "error": "error", "ready": "ready", "incomplete": "incomplete"}
+          "excused": "excused", "error": "error", "ready": "ready", "incomplete": "incomplete"}
 
 
 def cell_text(c: Cell) -> str:
@@ -43,18 +43,21 @@ def counts(cells: list[Cell]) -> dict[str, int]:
     return out
 
 
-def to_json(course: Course, cells: list[Cell], at: datetime, warnings: list[str]) -> dict:
+def to_json(course: Course, cells: list[Cell], at: datetime, warnings: list[str],
+            notes: list[str] = ()) -> dict:
     return {
         "course": course.name, "term": course.term, "org": course.org, "at": at.isoformat(),
         "counts": counts(cells),
+        "missing": sum(1 for c in cells if c.status == "missing"),
         "findings": sum(len(c.findings) for c in cells if c.status in ("missing",)),
-        "warnings": warnings,
+        "errors": sum(1 for c in cells if c.status == "error" or c.error),
+        "warnings": warnings, "notes": list(notes),
         "cells": [{**asdict(c), "deadline": c.deadline.isoformat()} for c in cells],
     }
 
 
 def markdown(course: Course, milestones: list[Milestone], cells: list[Cell], at: datetime,
-             warnings: list[str]) -> str:
+             warnings: list[str], notes: list[str] = ()) -> str:
     tz = zone(course.timezone)
     by = {(c.team, c.milestone): c for c in cells}
     teams = sorted({c.team for c in cells}, key=[t.slug for t in course.teams].index)
@@ -74,9 +77,11 @@ def markdown(course: Course, milestones: list[Milestone], cells: list[Cell], at:
             issue = f" (issue #{x.issue})" if x.issue else ""
             lines.append(f"- **{x.team}** / {x.milestone}{issue}:")
             lines.extend(f"  - {neutralize(f['message'], 400)}" for f in x.findings)
-    errors = [x for x in cells if x.status == "error"]
+    errors = [x for x in cells if x.status == "error" or x.error]
     for x in errors:
-        lines.append(f"- error: {x.team} / {x.milestone}: {neutralize(x.note, 400)}")
+        lines.append(f"- error: {x.team} / {x.milestone}: {neutralize(x.error or x.note, 400)}")
+    for n in notes:
+        lines.append(f"- note: {neutralize(n, 400)}")
     for w in warnings:
         lines.append(f"- warning: {neutralize(w, 400)}")
     return "\n".join(lines) + "\n"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..checks.lease import Lease
 from ..checks.ledger import Ledger
 from ..checks.local import check_local
 from ..checks.org import OrgCheck, in_shard, parse_shard
@@ -18,6 +19,7 @@ from ..checks.report import (
     table,
     to_json,
 )
+from ..checks.starter import load_starters
 from ..ci_env import Actions
 from ..config import load_course
 from ..errors import EXIT_PROBLEMS, UsageError
@@ -63,17 +65,24 @@ def _write_reports(actions: Actions, stem: str, json_path, md_path, data: dict, 
               default=DEFAULT_LEDGER, show_default=True, help="The instructors' record.")
 @click.option("--local", "local_dir", type=click.Path(file_okay=False, exists=True),
               help="Check a checkout of a team repository, with no token and no network.")
-@click.option("--fail-on", type=click.Choice(["any", "due", "never"]), default="any",
-              show_default=True,
-              help="With --local: which findings make the exit code 1 (any; only milestones "
-                   "already due; never).")
+@click.option("--fail-on", type=click.Choice(["any", "due", "errors", "never"]), default=None,
+              help="What makes the exit code 1. Course check: any (findings or errors, the "
+                   "default) or errors (only a check that failed). With --local: any "
+                   "(default), due (only milestones already due) or never.")
+@click.option("--lease", "lease_repo", metavar="OWNER/REPO",
+              help="Take a lease in this repository (the instructors') for the run, so two "
+                   "checks of the same teams never run at once.")
 @click.pass_context
 def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, md_path,
-          ledger_path, local_dir, fail_on) -> int:
+          ledger_path, local_dir, fail_on, lease_repo) -> int:
     """Record and judge what each team had pushed by each deadline; open issues for gaps."""
     actions = Actions()
     if local_dir:
-        return _local(Path(local_dir), milestone, json_path, md_path, fail_on, actions, at_text)
+        return _local(Path(local_dir), milestone, json_path, md_path, fail_on or "any", actions,
+                      at_text)
+    if fail_on not in (None, "any", "errors"):
+        raise UsageError(f"--fail-on {fail_on} is for --local; the course check takes any or "
+                         "errors")
     from ..cli import Settings, config_path
 
     settings = ctx.find_object(Settings)
@@ -97,11 +106,10 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
                          f"{', '.join(t.slug for t in course.teams)}")
     sh = parse_shard(shard)
     chosen = [t for t in course.teams if (not teams or t.slug in teams) and in_shard(t.slug, sh)]
-    require_owner(gh, course.org, "the deadline check reads every team repository and writes "
-                                  "tags and issues, which")
-    now = gh.server_time()
+    me = require_owner(gh, course.org, "the deadline check reads every team repository and "
+                                       "writes tags and issues, which")
+    now = server_now = gh.server_time()
     if at_text:
-        server_now = now
         try:
             now = resolve(at_text, tz=zone(course.timezone), start=course.start)
         except DeadlineError as e:
@@ -113,14 +121,27 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
                              f"({server_now:%Y-%m-%d %H:%M} UTC); add --dry-run to preview "
                              "a future check without recording it")
     ledger = Ledger.load(ledger_path)
+    ledger.require_course(course.org, course.term)
+    starters, why = load_starters(course)
     # Meetings and presentations are signed off by staff (`meetings sync`, `signoff`), not
     # judged from files: their cells come from the ledger.
     runner = OrgCheck(gh, course, ledger, now=now,
                       milestones=[m for m in team_milestones if not m.signed_off], teams=chosen,
                       issues=not no_issues, log=out.line if settings.verbose else lambda s: None,
-                      dry_run=dry_run)
-    with actions.group(f"Checking {len(chosen)} teams"):
-        cells = runner.run()
+                      dry_run=dry_run, starters=starters, me=me)
+    if why:
+        runner.warnings.append(f"{why}; the starter is taken from what provisioning pushed")
+    lease = None
+    if lease_repo and not dry_run:
+        lease = Lease(gh, lease_repo, scope=shard or "all", now=server_now)
+        lease.acquire()
+    try:
+        with actions.group(f"Checking {len(chosen)} teams"):
+            cells = runner.run()
+    finally:
+        if lease is not None and not lease.release():
+            out.line(f"warning: the lease {lease.ref} in {lease_repo} could not be given back; "
+                     "it expires within 2 hours")
     cells += meeting_cells(course, ledger, [m for m in team_milestones if m.signed_off], chosen, now)
     order = {m.id: i for i, m in enumerate(team_milestones)}
     cells.sort(key=lambda c: order[c.milestone])  # stable: teams stay in their order
@@ -129,8 +150,10 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
         out.line(line)
     for w in runner.warnings:
         out.line(f"warning: {w}")
-    md = markdown(course, team_milestones, cells, now, runner.warnings)
-    data = to_json(course, cells, now, runner.warnings)
+    for n in runner.notes:
+        out.line(f"note: {n}")
+    md = markdown(course, team_milestones, cells, now, runner.warnings, runner.notes)
+    data = to_json(course, cells, now, runner.warnings, runner.notes)
     no_team = []
     if formation_ms in {m.id for m in milestones} and (sh is None or sh[0] == 1):
         from ..formation.provisioning import formation_findings
@@ -152,13 +175,19 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
              if f["path"]]
     actions.annotate(notes)
     n_findings = sum(len(c.findings) for c in cells if c.status == "missing") + len(no_team)
-    errors = [c for c in cells if c.status == "error"]
+    n_missing = sum(1 for c in cells if c.status == "missing") + len(no_team)
+    errors = [c for c in cells if c.status == "error" or c.error]
     for c in errors:
-        out.line(f"error: {c.team} {c.milestone}: {c.note}")
+        out.line(f"error: {c.team} {c.milestone}: {c.error or c.note}")
     actions.output("findings", n_findings)
+    actions.output("missing", n_missing)
+    actions.output("errors", len(errors))
     st = gh.stats
-    out.line(f"{n_findings} findings; {st.reads} reads, {st.writes} writes; ledger {ledger_path}")
-    return EXIT_PROBLEMS if n_findings or errors else 0
+    out.line(f"{n_missing} missing ({n_findings} findings), {len(errors)} errors; {st.reads} "
+             f"reads, {st.writes} writes; ledger {ledger_path}")
+    if errors:
+        return EXIT_PROBLEMS
+    return EXIT_PROBLEMS if n_findings and fail_on != "errors" else 0
 
 
 def _local(folder: Path, milestone, json_path, md_path, fail_on, actions: Actions,

@@ -54,6 +54,7 @@ def deliverable_from_dict(dv: dict) -> Deliverable:
         min_words=dv.get("min_words"), max_words=dv.get("max_words"),
         min_pages=dv.get("min_pages"), max_pages=dv.get("max_pages"),
         max_size=parse_size(dv["max_size"]) if "max_size" in dv else None,
+        starter_ok=bool(dv.get("starter_ok", False)),
     )
 
 
@@ -259,6 +260,7 @@ class _Builder:
             areas=tuple(archive.get("areas", [])) if archive else (),
             students=tuple(self._student(login) for t in teams for login in t.members),
             late_policy=late_policy,
+            before_repository=policy.get("before_repository", "excused"),
             source=self.src.file, raw=self.d,
             warnings=tuple(p for p in self.problems if p.severity == "warning"),
             formation=formation,

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from ..checks.issue_text import human_delta
 from .model import LABELS, STATES, Status, StatusCell
 
-SYMBOLS = {"on_time": "✓", "late": "◷", "missing": "✗", "extension": "+", "pending": "…",
+SYMBOLS = {"excused": "–", "on_time": "✓", "late": "◷", "missing": "✗", "extension": "+", "pending": "…",
            "not_checked": "?", "error": "!"}
 CHARTED = ("on_time", "late", "missing")
 SPANS = (12, 24, 48, 72, 168, 336)  # hours either side of the deadline the chart can show

@@ -10,7 +10,7 @@ from ..rules import neutralize
 from .model import LABELS, STATES, Status, StatusCell
 
 SYMBOLS = {"on_time": "✅", "late": "⏰", "missing": "❌", "extension": "➕", "pending": "⏳",
-           "not_checked": "❔", "error": "⚠️"}
+           "not_checked": "❔", "error": "⚠️", "excused": "➖"}
 
 
 def _link(text: str, url: str) -> str:

@@ -8,22 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from ..adapter import GitHub
 from ..checks.issue_text import human_delta
 from ..checks.judge import judge_files
-from ..checks.ledger import Entry, Ledger
-from ..errors import ClassroomOpsError, RateLimited, UsageError
+from ..checks.judgment import CELL_STATES, is_current, load_ledgers
+from ..checks.ledger import Entry
+from ..errors import ClassroomOpsError, RateLimited
 from ..ghdata import RepoInfo, TreeEntry
 from ..model import Course, Milestone, Team
 from ..timeline import format_deadline, zone
 
-# Worst first: the order a "sort by this milestone" puts teams in.
-STATES = ("missing", "not_checked", "error", "late", "extension", "pending", "on_time")
+# Worst first: the order a "sort by this milestone" puts teams in (defined with the judgments).
+STATES = CELL_STATES
 LABELS = {"on_time": "on time", "late": "late", "missing": "missing", "extension": "extension",
-          "pending": "pending", "not_checked": "not checked yet", "error": "error"}
+          "pending": "pending", "not_checked": "not checked yet", "error": "error",
+          "excused": "excused"}
 
 
 @dataclass
@@ -110,57 +112,9 @@ class Status:
 # -- the ledgers -------------------------------------------------------------------------------
 def load_entries(paths: list[Path], course: Course, *, required: bool
                  ) -> tuple[dict[tuple[str, str], Entry], list[str]]:
-    """Every judgment in `paths` (shard ledgers merge), keyed by (team, milestone).
-
-    A ledger that does not exist is an error when `required` (it was named on the command line);
-    a ledger for another organization is always one. Two ledgers that judged the same cell
-    differently keep the one judged against the team's current deadline, then the one that went
-    further (late over missing, else the later look).
-    """
-    merged: dict[tuple[str, str], Entry] = {}
-    warnings: list[str] = []
-    for path in paths:
-        if not path.exists():
-            if required:
-                raise UsageError(f"{path}: no such ledger; `classroom-ops check` writes it "
-                                 "(the Action keeps it as an artifact or in the repository)")
-            warnings.append(f"no ledger at {path}: no deadline has been checked yet")
-            continue
-        ledger = Ledger.load(path)
-        if ledger.org and ledger.org != course.org:
-            raise UsageError(f"{path}: this ledger records organization {ledger.org}, but the "
-                             f"course is in {course.org}; pass the ledger of this course")
-        for slug, ms in ledger.teams.items():
-            for mid, entry in ms.items():
-                old = merged.get((slug, mid))
-                if old is not None and old != entry:
-                    warnings.append(f"{slug} {mid}: the ledgers disagree; showing the judgment "
-                                    "checked last")
-                    if _rank(course, slug, mid, entry) < _rank(course, slug, mid, old):
-                        continue
-                merged[(slug, mid)] = entry
-    return merged, warnings
-
-
-def _current(course: Course, slug: str, mid: str, e: Entry) -> bool:
-    """Whether `e` was judged against the team's deadline as the course sets it now."""
-    try:
-        return e.deadline == course.deadline_for(course.team(slug), course.milestone(mid)
-                                                 ).isoformat()
-    except KeyError:  # a team or milestone no longer in the course: not shown anyway
-        return False
-
-
-def _rank(course: Course, slug: str, mid: str, e: Entry) -> tuple[bool, int, datetime]:
-    return (_current(course, slug, mid, e), *_progress(e))
-
-
-def _progress(e: Entry) -> tuple[int, datetime]:
-    """How far a judgment went: missing can still become late, never the other way; then the
-    later look at the branch."""
-    times = [datetime.fromisoformat(t) for t in (e.judged_at, e.head_checked) if t]
-    return (0 if e.status == "missing" else 1,
-            max(times) if times else datetime.min.replace(tzinfo=UTC))
+    """Every judgment in `paths` (shard ledgers merge): checks.judgment.load_ledgers."""
+    found = load_ledgers(paths, course, required=required)
+    return found.entries, found.warnings
 
 
 # -- building the grid -------------------------------------------------------------------------
@@ -225,10 +179,10 @@ def _judged_or_open(course: Course, team: Team, m: Milestone, entry: Entry | Non
     extended = due != m.due
     cell = StatusCell(team.slug, m.id, "pending", "pending", due, deadline, extended)
     base = repo.html_url if repo else ""
-    stale = entry is not None and entry.deadline != deadline.isoformat()
+    stale = entry is not None and not is_current(course, team, m, entry)
     if stale:
-        # Judged against another deadline (an extension granted, or the grace changed, since):
-        # the check judges again against this one, so the old judgment no longer counts.
+        # Judged against another deadline or other rules: the check judges again, so the old
+        # judgment no longer counts (checks.judgment).
         entry = None
     if entry is not None:
         cell.state = entry.status if entry.status in STATES else "error"
@@ -248,6 +202,8 @@ def _judged_or_open(course: Course, team: Team, m: Milestone, entry: Entry | Non
         cell.label = _judged_label(cell)
         if entry.status not in STATES:
             cell.note = f"the ledger says {entry.status!r}"
+        if entry.status == "excused":
+            cell.note = entry.note
         return cell
     if deadline <= now and repo is None:
         cell.state, cell.label = "error", f"{LABELS['error']}: no repository"
@@ -258,8 +214,8 @@ def _judged_or_open(course: Course, team: Team, m: Milestone, entry: Entry | Non
         cell.note = ("the deadline has passed but no ledger records a check: run "
                      "`classroom-ops check`")
         if stale:
-            cell.note = ("the ledger's judgment was against another deadline (an extension or "
-                         "a grace changed since), and no check has judged against this one: run "
+            cell.note = ("the ledger's judgment was against another deadline or other rules "
+                         "(changed since), and no check has judged against these: run "
                          "`classroom-ops check`")
         return cell
     if extended and m.due + course.grace <= now:

@@ -1,0 +1,131 @@
+"""What provisioning wrote into each team repository, as git blob SHAs by path (pure but for the
+template read once per run).
+
+A deliverable whose blob is still the starter's is not a submission: the starter proposal
+already has the six headings a course asks for, so judging its content would call an untouched
+repository "on time". Comparing blob SHAs costs no request: the tree listing carries them.
+
+The SHAs come from what the tool itself knows, never from a file a student can edit: rendering
+the template for the team exactly as `provision` does (`render_team_files`), and, when the
+course file changed since, the trees provisioning pushed (GitHub's push log names who pushed).
+For `check --local`, provisioning writes the map into the team's `.github/classroom.yml`
+(`starter:`, from `starter_manifest`); that is feedback only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from ..errors import ClassroomOpsError
+from ..model import Course, Team
+from ..provision.render import RULES_PATH, read_template_dir, render_team_files
+
+
+def git_blob_sha(data: bytes) -> str:
+    """The SHA git gives a file with this content (what a tree listing shows)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()  # noqa: S324 git's own
+
+
+def starter_manifest(files: dict[str, bytes]) -> dict[str, str]:
+    """path -> blob SHA for rendered starter files; the rules file is left out (it changes
+    with every extension, and it is never a deliverable)."""
+    return {p: git_blob_sha(b) for p, b in sorted(files.items()) if p != RULES_PATH}
+
+
+class Starters:
+    """The starter's blob SHAs per team, rendered from a template folder."""
+
+    def __init__(self, sources: dict[str, bytes]):
+        self.sources = sources
+        self._cache: dict[str, dict[str, str]] = {}
+
+    def for_team(self, course: Course, team: Team) -> dict[str, str]:
+        if team.slug not in self._cache:
+            try:
+                files = render_team_files(self.sources, course, team)
+            except ClassroomOpsError:  # the template changed and breaks: what was pushed counts
+                files = {}
+            self._cache[team.slug] = starter_manifest(files)
+        return self._cache[team.slug]
+
+
+def load_starters(course: Course) -> tuple[Starters | None, str]:
+    """The course's starter from its template folder, or (None, why not). A GitHub template
+    repository is not read: what provisioning pushed (the push log) says the same, once per
+    team, and the App token may not reach a template kept elsewhere."""
+    from ..provision.state import template_source
+
+    source = template_source(course, Path(course.source).parent)
+    if source.folder is None:
+        return None, ""
+    try:
+        return Starters(read_template_dir(source.folder)), ""
+    except ClassroomOpsError as e:
+        return None, f"the starter ({source.label}) could not be read: {e}"
+
+
+MAX_SETUP_PUSHES = 3
+
+
+class TeamStarter:
+    """Is this blob, at this path, the starter's? First by rendering the template for the team
+    now (no request); else by the trees provisioning pushed before any student did, read from
+    GitHub's push log only when needed (the course file may have changed since provisioning,
+    and the rendered README or deadline table with it)."""
+
+    def __init__(self, rendered: Mapping[str, str] | None,
+                 setup_trees: Callable[[], list[dict[str, str]]] | None = None,
+                 known: dict[str, list[str]] | None = None,
+                 remember: Callable[[dict[str, list[str]]], None] | None = None):
+        self.rendered = rendered or {}
+        self._setup_trees = setup_trees
+        self._setup: dict[str, list[str]] | None = known  # kept from an earlier run
+        self._remember = remember
+
+    def matches(self, path: str, sha: str) -> bool:
+        if self.rendered.get(path) == sha:
+            return True
+        if self._setup is None:
+            self._setup = {}
+            for tree in self._setup_trees() if self._setup_trees else []:
+                for p, s in tree.items():
+                    if s not in self._setup.setdefault(p, []):
+                        self._setup[p].append(s)
+            if self._remember:
+                self._remember(self._setup)
+        return sha in self._setup.get(path, ())
+
+
+def is_starter(starter, path: str, sha: str) -> bool:
+    """`starter` is a TeamStarter, or a plain path -> SHA map (a rules file's `starter:`)."""
+    if isinstance(starter, TeamStarter):
+        return starter.matches(path, sha)
+    return bool(sha) and starter.get(path) == sha
+
+
+def rules_file(course: Course, team: Team, current: bytes | None,
+               starter: Mapping[str, str] | None = None) -> bytes | None:
+    """The team's `.github/classroom.yml` as it should be now (milestones, deadlines with the
+    team's extensions, rules), or None when `current` already says it, for `provision` to write
+    only where it differs. The `starter:` map is the one written at setup (`starter`, or kept
+    from `current`): it records what provisioning wrote then, whatever the course says now."""
+    import yaml
+
+    from ..provision.render import rules_yaml
+
+    if starter is None and current:
+        try:
+            old = yaml.safe_load(current.decode("utf-8"))
+        except (UnicodeDecodeError, yaml.YAMLError):
+            old = None
+        found = old.get("starter") if isinstance(old, dict) else None
+        if isinstance(found, dict) and all(isinstance(k, str) and isinstance(v, str)
+                                           for k, v in found.items()):
+            starter = found
+    text = rules_yaml(course, team)
+    if starter:
+        text += yaml.safe_dump({"starter": dict(sorted(starter.items()))}, sort_keys=False,
+                               allow_unicode=True, width=100).encode("utf-8")
+    return None if text == current else text
