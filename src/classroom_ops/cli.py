@@ -106,6 +106,11 @@ def _register() -> None:
 
     for cmd in (collect_cmd.collect, collect_cmd.archive_repos):
         cli.add_command(common_options(cmd))
+    from .commands import teams_cmd  # team formation: sync, status, match
+
+    for cmd in teams_cmd.teams.commands.values():
+        common_options(cmd)
+    cli.add_command(teams_cmd.teams)
 
 
 _register()

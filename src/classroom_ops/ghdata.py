@@ -68,3 +68,28 @@ class RequestStats:
     not_modified: int = 0  # answered 304 from the ETag cache: free of primary rate limit
     waited: float = 0.0
     by_status: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Comment:
+    """An issue comment with its author, for reading a conversation (team formation)."""
+
+    id: int
+    author: str
+    body: str
+    created_at: datetime
+    author_type: str = "User"  # "Bot" for an App or the Actions token
+
+
+@dataclass(frozen=True)
+class Thread:
+    """An issue with who opened it and when (Issue leaves those out)."""
+
+    number: int
+    title: str
+    body: str
+    state: str
+    author: str
+    created_at: datetime
+    labels: tuple[str, ...] = ()
+    html_url: str = ""

@@ -50,6 +50,8 @@ class Team:
     name: str
     slug: str
     members: tuple[str, ...]
+    interests: tuple[str, ...] = ()  # project areas a registered team chose (formation)
+    issue: int | None = None  # a registered team's registration in the course hub
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,27 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Student:
+    """One row of a formation roster: a GitHub login, or an e-mail address until they have one."""
+
+    login: str | None
+    email: str | None = None
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Formation:
+    """`formation:`: students register their own teams in a hub repository (team-formation.md)."""
+
+    repo: str
+    size: int
+    roster: tuple[Student, ...]
+    closes: datetime
+    closes_text: str
+    milestone: str | None  # the team-formation milestone, judged on who is in a confirmed team
+
+
+@dataclass(frozen=True)
 class Course:
     name: str
     term: str
@@ -101,6 +124,7 @@ class Course:
     source: str = "classroom.yml"
     raw: dict = field(default_factory=dict, compare=False, repr=False)
     warnings: tuple = ()  # Problems of severity 'warning', shown by validate
+    formation: Formation | None = None
 
     @property
     def staff_team_slug(self) -> str:

@@ -17,7 +17,9 @@ from . import teamrepo
 ROOT = teamrepo.ROOT
 WORKFLOWS = sorted([*ROOT.glob(".github/workflows/*.yml"),
                     *ROOT.glob("templates/repo/.github/workflows/*.yml"),
-                    *ROOT.glob("examples/instructor-repo/.github/workflows/*.yml")])
+                    *ROOT.glob("examples/instructor-repo/.github/workflows/*.yml"),
+                    # the course hub's workflow, which provision writes into the hub
+                    ROOT / "src/classroom_ops/formation/templates/team-registration.yml"])
 ACTION = ROOT / "action.yml"
 ALL = [*WORKFLOWS, ACTION]
 IDS = [p.relative_to(ROOT).as_posix() for p in WORKFLOWS]

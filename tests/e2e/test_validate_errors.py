@@ -43,8 +43,8 @@ policy:
 # (id, (old, new) replacement in GOOD, expected "LINE:COL: message" fragment)
 CASES = [
     ("unknown-top-key", ("policy:\n", "polcy:\n"),
-     "30:1: unknown key 'polcy' in the file; allowed keys: archive, course, milestones, policy, "
-     "repos, roster, staff, teams; did you mean 'policy'?"),
+     "30:1: unknown key 'polcy' in the file; allowed keys: archive, course, formation, milestones, "
+     "policy, repos, roster, staff, teams; did you mean 'policy'?"),
     ("unknown-nested-key", ("  grace: 15m", "  grace: 15m\n  grase: 1h"),
      "32:3: unknown key 'grase' in policy; allowed keys: extensions, grace; did you mean 'grace'?"),
     ("missing-org", ("  org: dls-fall-2026\n", ""), "2:3: course is missing the required key 'org'"),

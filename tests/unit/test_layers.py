@@ -16,7 +16,9 @@ NETWORK = {"github", "requests", "urllib3", "http", "socket", "urllib.request", 
 PURE = [
     "model.py", "names.py", "timeline.py", "roster.py", "syllabus.py", "pdfgen.py",
     "config", "rules", "checks/judge.py", "checks/issue_text.py", "checks/ledger.py",
-    "provision/plan.py", "provision/render.py", "ghdata.py",
+    "provision/plan.py", "provision/render.py", "ghdata.py", "formation/form.py",
+    "formation/settings.py", "formation/standing.py", "formation/answer.py",
+    "formation/roster.py", "formation/match.py", "formation/judgment.py",
 ]
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from urllib.parse import quote
 
 from ..errors import GitHubError, NotFound, PermissionDenied
-from ..ghdata import Issue, Push, RepoInfo, TeamInfo, TreeEntry
+from ..ghdata import Comment, Issue, Push, RepoInfo, TeamInfo, Thread, TreeEntry
 from .transport import Transport
 
 
@@ -322,6 +322,95 @@ class GitHub:
                            what=f"{full_name} tag {sha[:7]}")
         return d["object"]["type"], d["object"]["sha"]
 
+
+    # -- team formation (the course hub) -------------------------------------------------------
+    def threads(self, full_name: str, *, state: str = "all") -> list[Thread]:
+        """Issues with their authors and creation times (pull requests left out)."""
+        items = self.t.paginate(f"/repos/{full_name}/issues",
+                                {"state": state, "sort": "created", "direction": "asc"},
+                                what=f"issues of {full_name}")
+        return [_thread(d) for d in items if "pull_request" not in d]
+
+    def issue_comments(self, full_name: str, number: int) -> list[Comment]:
+        items = self.t.paginate(f"/repos/{full_name}/issues/{number}/comments",
+                                what=f"comments on issue #{number} of {full_name}")
+        return [_comment(d) for d in items]
+
+    def add_comment(self, full_name: str, number: int, body: str, *, probe) -> Comment:
+        """A new comment; `probe` finds it after a failed attempt (so it is never posted twice)."""
+        _, d = self.t.call("POST", f"/repos/{full_name}/issues/{number}/comments",
+                           body={"body": body}, probe=probe,
+                           what=f"commenting on issue #{number} of {full_name}")
+        return d if isinstance(d, Comment) else _comment(d)
+
+    def edit_comment(self, full_name: str, comment_id: int, body: str) -> Comment:
+        _, d = self.t.call("PATCH", f"/repos/{full_name}/issues/comments/{comment_id}",
+                           body={"body": body}, what=f"updating a comment in {full_name}")
+        return _comment(d)
+
+    def user_exists(self, login: str) -> bool:
+        try:
+            _, d = self.t.call("GET", f"/users/{quote(login)}", what=f"user {login}")
+        except NotFound:
+            return False
+        return d.get("type") != "Organization"
+
+    def invite_by_email(self, org: str, email: str, team_ids: list[int]) -> None:
+        """An organization invitation by e-mail address, into `team_ids` once accepted."""
+        self.t.call("POST", f"/orgs/{org}/invitations",
+                    body={"email": email, "role": "direct_member", "team_ids": team_ids},
+                    what=f"inviting a student by e-mail to {org}")
+
+    def pending_invitations(self, org: str) -> list[dict]:
+        """Pending organization invitations: [{"login", "email"}] (either may be None)."""
+        items = self.t.paginate(f"/orgs/{org}/invitations", what=f"{org}'s invitations")
+        return [{"login": d.get("login"), "email": d.get("email")} for d in items]
+
+    def team_membership_state(self, org: str, slug: str, login: str) -> str | None:
+        """'active' or 'pending' (invited, not accepted), or None when not in the team."""
+        try:
+            _, d = self.t.call("GET", f"/orgs/{org}/teams/{slug}/memberships/{login}",
+                               what=f"{login}'s membership of {slug}")
+        except NotFound:
+            return None
+        return d.get("state", "active")
+
+    def repo_comments(self, full_name: str) -> dict[int, list[Comment]]:
+        """Every issue comment of a repository, oldest first, by issue number: one list for the
+        whole repository instead of one request per issue."""
+        items = self.t.paginate(f"/repos/{full_name}/issues/comments",
+                                {"sort": "created", "direction": "asc"},
+                                what=f"comments in {full_name}")
+        out: dict[int, list[Comment]] = {}
+        for d in items:
+            number = int(str(d.get("issue_url", "")).rstrip("/").rsplit("/", 1)[-1])
+            out.setdefault(number, []).append(_comment(d))
+        return out
+
+    def labels(self, full_name: str) -> dict[str, str]:
+        """The repository's labels: name -> colour."""
+        items = self.t.paginate(f"/repos/{full_name}/labels", what=f"labels of {full_name}")
+        return {d["name"]: d.get("color", "") for d in items}
+
+    def create_label(self, full_name: str, name: str, color: str, description: str) -> None:
+        self.t.call("POST", f"/repos/{full_name}/labels",
+                    body={"name": name, "color": color, "description": description},
+                    probe=lambda: True if name in self.labels(full_name) else None,
+                    what=f"creating label {name} in {full_name}")
+
+
+def _thread(d: dict) -> Thread:
+    return Thread(number=d["number"], title=d.get("title") or "", body=d.get("body") or "",
+                  state=d["state"], author=(d.get("user") or {}).get("login", ""),
+                  created_at=_parse_time(d["created_at"]),
+                  labels=tuple(lb["name"] for lb in d.get("labels", [])),
+                  html_url=d.get("html_url", ""))
+
+
+def _comment(d: dict) -> Comment:
+    user = d.get("user") or {}
+    return Comment(id=d["id"], author=user.get("login", ""), body=d.get("body") or "",
+                   created_at=_parse_time(d["created_at"]), author_type=user.get("type", "User"))
 
 _ROLE_NAMES = {"write": "push", "read": "pull"}
 

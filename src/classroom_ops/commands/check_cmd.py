@@ -23,6 +23,7 @@ from ..ci_env import Actions
 from ..config import load_course
 from ..errors import EXIT_PROBLEMS, UsageError
 from ..fileio import write_atomic
+from ..formation.provisioning import registered
 from ..output import Reporter
 from ..preflight import require_owner
 from ..timeline import DeadlineError, resolve, zone
@@ -83,15 +84,19 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
             raise UsageError(f"unknown milestone {milestone!r}; milestones are: "
                              f"{', '.join(m.id for m in milestones)}")
         milestones = [m for m in milestones if m.id == milestone]
+    out = Reporter()
+    gh = connect(settings)
+    actions.mask(settings.token())
+    course = registered(gh, course)  # formation: the teams students registered in the hub
+    formation_ms = course.formation.milestone if course.formation else None
+    # With formation, the team-formation milestone is judged per student (below), not per team.
+    team_milestones = [m for m in milestones if m.id != formation_ms]
     unknown = [t for t in teams if t not in {x.slug for x in course.teams}]
     if unknown:
         raise UsageError(f"unknown team {', '.join(unknown)}; teams are: "
                          f"{', '.join(t.slug for t in course.teams)}")
     sh = parse_shard(shard)
     chosen = [t for t in course.teams if (not teams or t.slug in teams) and in_shard(t.slug, sh)]
-    out = Reporter()
-    gh = connect(settings)
-    actions.mask(settings.token())
     require_owner(gh, course.org, "the deadline check reads every team repository and writes "
                                   "tags and issues, which")
     now = gh.server_time()
@@ -108,23 +113,37 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
                              f"({server_now:%Y-%m-%d %H:%M} UTC); add --dry-run to preview "
                              "a future check without recording it")
     ledger = Ledger.load(ledger_path)
-    runner = OrgCheck(gh, course, ledger, now=now, milestones=milestones, teams=chosen,
+    runner = OrgCheck(gh, course, ledger, now=now, milestones=team_milestones, teams=chosen,
                       issues=not no_issues, log=out.line if settings.verbose else lambda s: None,
                       dry_run=dry_run)
     with actions.group(f"Checking {len(chosen)} teams"):
         cells = runner.run()
-    for line in table(course, milestones, cells):
+    for line in table(course, team_milestones, cells):
         out.line(line)
     for w in runner.warnings:
         out.line(f"warning: {w}")
-    md = markdown(course, milestones, cells, now, runner.warnings)
+    md = markdown(course, team_milestones, cells, now, runner.warnings)
     data = to_json(course, cells, now, runner.warnings)
+    no_team = []
+    if formation_ms in {m.id for m in milestones} and (sh is None or sh[0] == 1):
+        from ..formation.provisioning import formation_findings
+
+        no_team = formation_findings(gh, course, now)
+        for f in no_team:
+            out.line(f"{formation_ms}: {f.message} ({f.found})")
+        data["formation"] = {"milestone": formation_ms,
+                             "missing": [{"student": f.message.split(" ", 1)[0],
+                                          "found": f.found} for f in no_team]}
+        if no_team:
+            md += (f"\n### {formation_ms}: {len(no_team)} student"
+                   f"{'s' if len(no_team) != 1 else ''} in no confirmed team\n\n"
+                   + "".join(f"- {f.message} ({f.found})\n" for f in no_team))
     _write_reports(actions, "classroom-ops-check", json_path, md_path, data, md)
     repo_of = {t.slug: course.repo_for(t) for t in course.teams}
     notes = [(f"{repo_of[c.team]}/{f['path']}", f"{c.team}: {c.milestone}", f.get("line"),
               f["message"]) for c in cells if c.status == "missing" for f in c.findings]
     actions.annotate(notes)
-    n_findings = sum(len(c.findings) for c in cells if c.status == "missing")
+    n_findings = sum(len(c.findings) for c in cells if c.status == "missing") + len(no_team)
     errors = [c for c in cells if c.status == "error"]
     for c in errors:
         out.line(f"error: {c.team} {c.milestone}: {c.note}")

@@ -14,6 +14,7 @@ from ..archive.publish import parse_target, publish
 from ..checks.ledger import Ledger
 from ..config import load_course
 from ..errors import EXIT_PROBLEMS, ClassroomOpsError, UsageError
+from ..formation.provisioning import registered
 from ..output import Reporter
 from ..rules.text import plain
 from .check_cmd import DEFAULT_LEDGER
@@ -83,6 +84,7 @@ def collect(ctx, milestone, output, public, ledger_path, dry_run, publish_to) ->
     ledger = _ledger(ledger_path, course.term)
     out = Reporter()
     gh = connect(settings)
+    course = registered(gh, course)  # formation: the teams students registered in the hub
     from ..archive.layout import Archive
 
     archive = Archive(output)
@@ -145,6 +147,7 @@ def archive_repos(ctx, dry_run) -> int:
     course = load_course(config_path(ctx))
     out = Reporter()
     gh = connect(settings)
+    course = registered(gh, course)  # formation: the teams students registered in the hub
     repos = gh.org_repos(course.org)
     counts = {"archived": 0, "already": 0, "missing": 0, "failed": 0}
     for team in course.teams:

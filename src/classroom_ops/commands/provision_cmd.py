@@ -43,12 +43,17 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
     settings = ctx.find_object(Settings)
     path = config_path(ctx)
     course = load_course(path)
-    unknown = [t for t in teams if t not in {x.slug for x in course.teams}]
-    if unknown:
-        raise UsageError(f"unknown team {', '.join(unknown)}; teams are: "
-                         f"{', '.join(t.slug for t in course.teams)}")
+    if course.formation is None:
+        _known_teams(course, teams)
     out = Reporter()
     gh = connect(settings, write_delay)
+    hub_steps: list[str] = []
+    if course.formation is not None:  # team formation: the hub, then the registered teams
+        from ..formation.provisioning import hub_plan, with_registered_teams
+
+        course = with_registered_teams(gh, course, out.line)
+        hub_steps = hub_plan(gh, course, out.line)
+        _known_teams(course, teams)  # registered teams count once registration has closed
     run = prepare(gh, course, path.parent, list(teams) or None)
     plan = run.plan
 
@@ -67,7 +72,7 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
     summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts.items()))
     out.line(f"{len(plan.steps)} changes for {changed} teams" + (f" ({summary})" if summary
                                                                   else ""))
-    if not plan.steps:
+    if not plan.steps and not hub_steps:
         out.line("nothing to do: up to date")
         return 0
     if dry_run:
@@ -84,6 +89,10 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
         results = run.apply(on_team=progress.team_done)
     finally:
         progress.close()
+    if hub_steps:  # after the teams: the staff team exists by now
+        from ..formation.hub import setup_hub
+
+        setup_hub(gh, course, log=lambda s: out.line(f"hub: {s}"))
     failed = [r for r in results if r.error]
     out.line("")
     out.line(f"{'team':24} {'result':8} changes")
@@ -98,6 +107,13 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
         out.line("rerun the same command to finish: it only does what is still missing")
         return EXIT_PROBLEMS
     return 0
+
+
+def _known_teams(course, teams: tuple[str, ...]) -> None:
+    unknown = [t for t in teams if t not in {x.slug for x in course.teams}]
+    if unknown:
+        raise UsageError(f"unknown team {', '.join(unknown)}; teams are: "
+                         f"{', '.join(t.slug for t in course.teams) or 'none yet'}")
 
 
 class _Progress:

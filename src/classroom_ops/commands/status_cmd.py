@@ -15,6 +15,7 @@ from ..dashboard.html import render
 from ..dashboard.markdown import markdown
 from ..dashboard.model import LABELS, STATES
 from ..fileio import write_atomic
+from ..formation.provisioning import registered
 from ..output import Reporter
 from .provision_cmd import connect
 
@@ -38,10 +39,11 @@ def status(ctx, html_path, json_path, md_path, ledger_paths) -> int:
     actions = Actions()
     settings = ctx.find_object(Settings)
     course = load_course(config_path(ctx))
+    gh = connect(settings)
+    course = registered(gh, course)  # formation: the teams students registered in the hub
     paths = [Path(p) for p in ledger_paths] or [Path(DEFAULT_LEDGER)]
     entries, warnings = load_entries(paths, course, required=bool(ledger_paths))
     out = Reporter()
-    gh = connect(settings)
     actions.mask(settings.token())
     now = gh.server_time()
     st = build_status(gh, course, entries, now, warnings=warnings,

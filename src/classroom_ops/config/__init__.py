@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import ConfigError, Problem
-from ..model import Course, Deliverable, Extension, Milestone, Team
+from ..model import Course, Deliverable, Extension, Formation, Milestone, Team
 from ..names import is_login, slugify
 from ..roster import read_roster
 from ..timeline import DeadlineError, parse_duration, parse_hhmm, resolve, zone
@@ -146,6 +146,8 @@ class _Builder:
             if login.lower() in members:
                 self.err(("staff", "members", i), f"'{login}' is both staff and a student")
 
+        formation = self._formation(when, milestones, members, staff) \
+            if "formation" in self.d else None
         self._todos(self.d, ())
         if any(p.severity == "error" for p in self.problems):
             raise ConfigError(self.problems)
@@ -163,7 +165,42 @@ class _Builder:
             areas=tuple(archive.get("areas", [])) if archive else (),
             source=self.src.file, raw=self.d,
             warnings=tuple(p for p in self.problems if p.severity == "warning"),
+            formation=formation,
         )
+
+    def _formation(self, when, milestones, members, staff) -> Formation | None:
+        from ..formation.roster import read_class_roster
+
+        f = self.d["formation"]
+        mids = [m.id for m in milestones]
+        mid = f.get("milestone") or (mids[0] if mids else None)
+        if mid not in mids:
+            self.err(("formation", "milestone"), self._unknown("milestone", str(mid), mids))
+            return None
+        ms = milestones[mids.index(mid)]
+        if "closes" in f:
+            closes, closes_text = when(f["closes"], ("formation", "closes")), str(f["closes"])
+        else:
+            closes, closes_text = ms.due, ms.due_text
+        rel = f["roster"]
+        try:
+            text = (self.base_dir / rel).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as e:
+            reason = "no such file" if isinstance(e, FileNotFoundError) else str(e)
+            self.err(("formation", "roster"), f"cannot read the class roster '{rel}': {reason}")
+            return None
+        students, problems = read_class_roster(text, str(self.base_dir / rel))
+        self.problems.extend(problems)
+        staff_lower = {s.lower() for s in staff.get("members", [])}
+        for s in students:
+            if s.login and s.login.lower() in staff_lower:
+                self.err(("formation", "roster"), f"'{s.login}' is both staff and on the "
+                                                  f"class roster '{rel}'")
+        if closes is None:
+            return None
+        return Formation(repo=f.get("repo", "course-hub"), size=f["size"],
+                         roster=tuple(students), closes=closes, closes_text=closes_text,
+                         milestone=mid)
 
     def _todos(self, node, path) -> None:
         """`init` leaves TODO placeholders; say where any are left, without failing."""
@@ -189,6 +226,8 @@ class _Builder:
 
     def _teams(self) -> list[Team]:
         has_teams, has_roster = "teams" in self.d, "roster" in self.d
+        if not has_teams and not has_roster and "formation" in self.d:
+            return []  # students register their teams in the hub (formation:)
         if has_teams == has_roster:
             self.err((), "give the teams either inline under 'teams:' or as a CSV under "
                          "'roster:', " + ("not both" if has_teams else "none is given"))

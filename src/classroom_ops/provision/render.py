@@ -95,7 +95,10 @@ def render_team_files(template: dict[str, bytes], course: Course, team: Team) ->
         "course": {"name": md(course.name), "term": course.term, "org": course.org,
                    "timezone": course.timezone, "areas": list(course.areas)},
         "team": {"name": md(team.name), "slug": team.slug,
-                 "members": [md(m) for m in team.members]},
+                 "members": [md(m) for m in team.members],
+                 # A registered team's first chosen area (raw: templates quote it, `| tojson`).
+                 "area": team.interests[0] if team.interests else "",
+                 "interests": list(team.interests)},
         "repo": course.repo_for(team),
         "milestones": [_milestone_view(course, team, m) for m in course.milestones],
         "staff": [md(s) for s in course.staff_members],

@@ -1,0 +1,98 @@
+"""`provision` with `formation:` sets up the course hub: private, readable by the students
+team, with the issue form, the workflow and the settings it reads; a rerun writes nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from classroom_ops.formation.form import LABELS
+from classroom_ops.formation.hub import FORM_PATH, WORKFLOW_PATH
+from support import ROOT
+
+from .formation_env import AREAS, STUDENTS, HubEnv, start, write_course
+
+
+@pytest.fixture
+def env(sandbox, tmp_path, run_cli, monkeypatch) -> HubEnv:
+    config = write_course(tmp_path, ROOT / "templates" / "repo")
+    tokens = sandbox.seed({"orgs": [{"login": "dls", "owners": ["prof-lee"],
+                                     "members": ["ta-kim"]}], "users": STUDENTS})
+    start(sandbox)
+    return HubEnv(sandbox, tmp_path, config, tokens, run_cli, monkeypatch)
+
+
+def test_dry_run_then_setup_then_nothing_to_do(env):
+    res = env.run("provision", "--dry-run")
+    assert res.code == 0, res.err
+    assert "hub: create the private hub repository dls/course-hub" in res.out
+    assert "hub: invite alice to students" in res.out
+    assert [w for w in env.writes()] == []
+
+    res = env.run("provision", "--yes")
+    assert res.code == 0, res.out + res.err
+    owner = env.gh("prof-lee")
+    repo = owner.get_repo("dls/course-hub")
+    assert repo.private
+    org = owner.get_organization("dls")
+    students = org.get_team_by_slug("students")
+    assert students.get_repo_permission(repo).pull and not students.get_repo_permission(repo).push
+    assert org.get_team_by_slug("staff").get_repo_permission(repo).maintain
+
+    form = yaml.safe_load(repo.get_contents(FORM_PATH).decoded_content)
+    fields = {b["id"]: b["attributes"] for b in form["body"] if "id" in b}
+    assert {k: v["label"] for k, v in fields.items()} == LABELS  # the parser reads these
+    assert [o["label"] for o in fields["interests"]["options"]] == AREAS
+    settings = json.loads(repo.get_contents(".classroom-ops/formation.json").decoded_content)
+    assert sorted(settings["roster"]) == sorted(STUDENTS) and settings["size"] == 3
+    assert "email" not in json.dumps(settings)
+    colours = {lb.name: lb.color for lb in repo.get_labels()}
+    assert colours["team: confirmed"] == "0e8a16" and colours["team: problem"] == "d93f0b"
+    wf = yaml.safe_load(repo.get_contents(WORKFLOW_PATH).decoded_content)
+    assert wf["permissions"] == {}
+    assert wf["jobs"]["sync"]["permissions"] == {"contents": "read", "issues": "write"}
+
+    # every student was invited to the students team (they are not org members yet)
+    env.sandbox.accept_invitations("alice")
+    as_alice = env.gh("alice").get_repo("dls/course-hub")
+    assert as_alice.create_issue(title="Team registration", body="x").user.login == "alice"
+
+    env.sandbox.clear_requests()
+    res = env.run("provision", "--yes")
+    assert res.code == 0, res.err
+    assert "nothing to do: up to date" in res.out
+    assert env.writes() == []
+
+
+def test_students_without_a_login_are_invited_by_email_once(sandbox, tmp_path, run_cli,
+                                                            monkeypatch):
+    config = write_course(tmp_path, ROOT / "templates" / "repo", students=STUDENTS[:3],
+                          emails=["dana@uni.example", "eli@uni.example"])
+    tokens = sandbox.seed({"orgs": [{"login": "dls", "owners": ["prof-lee"],
+                                     "members": ["ta-kim"]}], "users": STUDENTS[:3]})
+    start(sandbox)
+    env = HubEnv(sandbox, tmp_path, config, tokens, run_cli, monkeypatch)
+    res = env.run("provision", "--yes")
+    assert res.code == 0, res.out + res.err
+    assert "dana@uni.example" not in res.out and "invite a student by e-mail (d…@uni.example)" \
+        in res.out
+    org = env.gh("prof-lee").get_organization("dls")
+    pending = list(org.invitations())
+    assert sorted(i.email for i in pending if i.email) == ["dana@uni.example", "eli@uni.example"]
+    assert sorted(i.login for i in pending if i.login) == sorted(STUDENTS[:3])
+    assert all(i.team_count == 1 for i in pending)  # into the students team once accepted
+    hub = env.gh("prof-lee").get_repo("dls/course-hub")
+    assert b"uni.example" not in hub.get_contents(".classroom-ops/formation.json").decoded_content
+    env.sandbox.clear_requests()
+    res = env.run("provision", "--yes")
+    assert res.code == 0 and "nothing to do: up to date" in res.out, res.out
+    assert env.writes() == []  # pending invitations (by login or e-mail) are not made again
+    # a week later unanswered invitations have expired: the next run invites again
+    from datetime import timedelta
+
+    sandbox.advance(timedelta(days=8))
+    res = env.run("provision", "--dry-run")
+    assert "hub: invite alice to students" in res.out
+    assert "invite a student by e-mail (d…@uni.example)" in res.out
