@@ -1,12 +1,5 @@
 """A registration period on the sandbox: a course with a class roster, its hub, and students
-who open the issue form and comment, each with their own token through PyGithub.
-
-STAND-INS (remove when the sandbox has them): the sandbox cannot yet edit an issue comment
-(`PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}`, GitHub's "Update an issue comment").
-`_patch_comment` below adds that one route to the sandbox's route table for these tests only,
-written from GitHub's documentation (the author, or anyone with push access, may edit; the
-answer is the comment; `updated_at` moves). It must move into the sandbox (branch sb-people).
-"""
+who open the issue form and comment, each with their own token through PyGithub."""
 
 from __future__ import annotations
 
@@ -17,53 +10,6 @@ from pathlib import Path
 from github import Auth, Github
 
 from classroom_ops.formation.form import body_for
-from classroom_ops.sandbox import permissions, shapes
-from classroom_ops.sandbox.clock import parse_time
-from classroom_ops.sandbox.errors import ApiError, validation
-from classroom_ops.sandbox.routing import ROUTER, Response, route
-from classroom_ops.sandbox.state import level
-
-_PATCH_PATTERN = "/repos/{owner}/{repo}/issues/comments/{cid}"
-# GitHub's docs: "Update an issue comment" needs issues (or pull requests) write.
-permissions.TABLE.setdefault(("PATCH", "/repos/{}/{}/issues/comments/{}"), permissions.ISSUES_W)
-if ("PATCH", _PATCH_PATTERN) not in ROUTER.patterns:
-    @route("PATCH", _PATCH_PATTERN)
-    def _patch_comment(ctx, owner: str, repo: str, cid: str) -> Response:
-        r = ctx.repo(owner, repo, need="pull", write=True)
-        me = ctx.need_user()
-        c = r["comments"].get(cid)
-        if not c:
-            raise ApiError(404)
-        if c["user"].lower() != me["login"].lower() and level(ctx.perm(r)) < 3:
-            raise ApiError(403, "Must have push access to edit another user's comment.")
-        body = ctx.json().get("body")
-        if not isinstance(body, str) or not body:
-            raise validation("IssueComment", "body", "missing_field")
-        c["body"] = body
-        c["updated_at"] = ctx.now_iso()
-        return Response(200, shapes.comment(ctx.base, ctx.state, r, c))
-
-
-# Second stand-in: "List issue comments for a repository" (GET /repos/{owner}/{repo}/issues/
-# comments: every comment of every issue, oldest first, paginated; `since` filters by update),
-# so one sync reads the hub in a few pages instead of one request per registration. Put first:
-# the sandbox's `/issues/{number}` would otherwise take `comments` for an issue number.
-_LIST_PATTERN = "/repos/{owner}/{repo}/issues/comments"
-permissions.TABLE.setdefault(("GET", "/repos/{}/{}/issues/comments"), permissions.ISSUES_R)
-if ("GET", _LIST_PATTERN) not in ROUTER.patterns:
-    def _list_comments(ctx, owner: str, repo: str) -> Response:
-        r = ctx.repo(owner, repo)
-        items = sorted(r["comments"].values(), key=lambda c: c["id"])
-        since = ctx.time_arg("since")
-        if since:
-            items = [c for c in items if parse_time(c["updated_at"]) >= since]
-        resp = ctx.paginate(items)
-        resp.body = [shapes.comment(ctx.base, ctx.state, r, c) for c in resp.body]
-        return resp
-
-    route("GET", _LIST_PATTERN)(_list_comments)
-    ROUTER.routes.insert(0, ROUTER.routes.pop())
-
 
 AREAS = ["Training Efficiency", "Quantization", "Inference", "Data"]
 STUDENTS = ["alice", "bob", "carol", "dave", "erin", "frank", "gina", "hal", "ivy", "jun",

@@ -45,7 +45,8 @@ def _issue(ctx: Ctx, r: dict, number: str) -> dict:
 
 
 def _association(ctx: Ctx, r: dict) -> str:
-    if not ctx.user:
+    # An App's bot account is no member or collaborator (it is listed as neither).
+    if not ctx.user or ctx.user.get("app"):
         return "NONE"
     if access.org_role(ctx.state, r["owner"], ctx.user["login"]):
         return "MEMBER"
@@ -193,6 +194,33 @@ def create_issue(ctx: Ctx, owner: str, repo: str) -> Response:
                     {"Location": f"{ctx.base}/repos/{r['owner']}/{r['name']}/issues/{number}"})
 
 
+# Registered before `/issues/{number}`: the first matching route wins, and `comments` would
+# otherwise be read as an issue number.
+@route("GET", "/repos/{owner}/{repo}/issues/comments")
+def list_repo_comments(ctx: Ctx, owner: str, repo: str) -> Response:
+    """GitHub's "List issue comments for a repository": every comment of every issue, by
+    ascending id unless `sort` (created, updated) is given; `direction` (asc, desc) counts only
+    with `sort`; `since` keeps comments updated at or after that time."""
+    r = ctx.repo(owner, repo)
+    sort, direction = ctx.arg("sort"), ctx.arg("direction")
+    if sort is not None and sort not in ("created", "updated"):
+        raise validation("IssueComment", "sort", "invalid", value=sort)
+    if direction is not None and direction not in ("asc", "desc"):
+        raise validation("IssueComment", "direction", "invalid", value=direction)
+    items = list(r["comments"].values())
+    since = ctx.time_arg("since")
+    if since:
+        items = [c for c in items if parse_time(c["updated_at"]) >= since]
+    if sort:
+        field = f"{sort}_at"
+        items.sort(key=lambda c: (c[field], c["id"]), reverse=direction == "desc")
+    else:
+        items.sort(key=lambda c: c["id"])
+    resp = ctx.paginate(items)
+    resp.body = [shapes.comment(ctx.base, ctx.state, r, c) for c in resp.body]
+    return resp
+
+
 @route("GET", "/repos/{owner}/{repo}/issues/{number}")
 def get_issue(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
     r = ctx.repo(owner, repo)
@@ -294,13 +322,53 @@ def create_comment(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
     return Response(201, shapes.comment(ctx.base, ctx.state, r, c))
 
 
-@route("GET", "/repos/{owner}/{repo}/issues/comments/{cid}")
-def get_comment(ctx: Ctx, owner: str, repo: str, cid: str) -> Response:
-    r = ctx.repo(owner, repo)
+def _comment(r: dict, cid: str) -> dict:
     c = r["comments"].get(cid)
     if not c:
         raise ApiError(404)
+    return c
+
+
+def _may_change(ctx: Ctx, r: dict, c: dict) -> None:
+    """Everyone with read access edits and deletes their own comments; anyone's takes the write
+    role (docs: "Repository roles for an organization": "Edit and delete anyone's comments on
+    commits, pull requests, and issues" is write, maintain, admin; triage cannot)."""
+    me = ctx.need_user()
+    if c["user"].lower() != me["login"].lower() and level(ctx.perm(r)) < 3:
+        raise ApiError(403, "Must have admin rights to Repository.")
+
+
+@route("GET", "/repos/{owner}/{repo}/issues/comments/{cid}")
+def get_comment(ctx: Ctx, owner: str, repo: str, cid: str) -> Response:
+    r = ctx.repo(owner, repo)
+    return Response(200, shapes.comment(ctx.base, ctx.state, r, _comment(r, cid)))
+
+
+@route("PATCH", "/repos/{owner}/{repo}/issues/comments/{cid}")
+def edit_comment(ctx: Ctx, owner: str, repo: str, cid: str) -> Response:
+    r = ctx.repo(owner, repo, need="pull", write=True)
+    ctx.need_user()
+    c = _comment(r, cid)
+    _may_change(ctx, r, c)
+    body = ctx.json().get("body")
+    if not isinstance(body, str) or not body:
+        raise validation("IssueComment", "body", "missing_field")
+    c["body"] = body
+    c["updated_at"] = ctx.now_iso()
     return Response(200, shapes.comment(ctx.base, ctx.state, r, c))
+
+
+@route("DELETE", "/repos/{owner}/{repo}/issues/comments/{cid}")
+def delete_comment(ctx: Ctx, owner: str, repo: str, cid: str) -> Response:
+    r = ctx.repo(owner, repo, need="pull", write=True)
+    ctx.need_user()
+    c = _comment(r, cid)
+    _may_change(ctx, r, c)
+    del r["comments"][cid]
+    i = r["issues"].get(str(c["issue"]))
+    if i:
+        i["comments"] = max(0, i["comments"] - 1)
+    return Response(204)
 
 
 # -- search ---------------------------------------------------------------------------------------

@@ -30,17 +30,22 @@ def noreply(user: dict) -> str:
 def account(base: str, acct: dict, is_org: bool = False) -> dict:
     login = acct["login"]
     u = f"{base}/users/{login}"
+    # An App installation acts as its bot account, `<app-slug>[bot]` of type "Bot", whose page
+    # is the App's (github.com/apps/<app-slug>).
+    kind = "Organization" if is_org else acct.get("type") or "User"
+    page = (f"{web(base)}/apps/{login.removesuffix('[bot]')}" if kind == "Bot"
+            else f"{web(base)}/{login}")
     return {
         "login": login, "id": acct["id"],
-        "node_id": node_id("Organization" if is_org else "User", acct["id"]),
+        "node_id": node_id(kind, acct["id"]),
         "avatar_url": f"{web(base)}/_avatars/{acct['id']}", "gravatar_id": "",
-        "url": u, "html_url": f"{web(base)}/{login}",
+        "url": u, "html_url": page,
         "followers_url": f"{u}/followers", "following_url": f"{u}/following{{/other_user}}",
         "gists_url": f"{u}/gists{{/gist_id}}", "starred_url": f"{u}/starred{{/owner}}{{/repo}}",
         "subscriptions_url": f"{u}/subscriptions", "organizations_url": f"{u}/orgs",
         "repos_url": f"{u}/repos", "events_url": f"{u}/events{{/privacy}}",
         "received_events_url": f"{u}/received_events",
-        "type": "Organization" if is_org else "User", "user_view_type": "public",
+        "type": kind, "user_view_type": "public",
         "site_admin": bool(acct.get("site_admin")),
     }
 

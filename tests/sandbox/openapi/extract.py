@@ -104,7 +104,10 @@ get /repos/{owner}/{repo}/issues/{issue_number}
 patch /repos/{owner}/{repo}/issues/{issue_number}
 get /repos/{owner}/{repo}/issues/{issue_number}/comments
 post /repos/{owner}/{repo}/issues/{issue_number}/comments
+get /repos/{owner}/{repo}/issues/comments
 get /repos/{owner}/{repo}/issues/comments/{comment_id}
+patch /repos/{owner}/{repo}/issues/comments/{comment_id}
+delete /repos/{owner}/{repo}/issues/comments/{comment_id}
 get /repos/{owner}/{repo}/issues/{issue_number}/labels
 post /repos/{owner}/{repo}/issues/{issue_number}/labels
 put /repos/{owner}/{repo}/issues/{issue_number}/labels
