@@ -86,6 +86,7 @@ class _Builder:
         self.d: dict = src.data  # type: ignore[assignment]
         self.base_dir = base_dir
         self.problems: list[Problem] = []
+        self.origins: dict[str, str] = {}
 
     def err(self, path, message, **kw):
         self.problems.append(self.src.problem(path, message, **kw))
@@ -163,6 +164,8 @@ class _Builder:
             areas=tuple(archive.get("areas", [])) if archive else (),
             source=self.src.file, raw=self.d,
             warnings=tuple(p for p in self.problems if p.severity == "warning"),
+            private_between_teams=repos.get("private_between_teams", True),
+            origins=self.origins,
         )
 
     def _todos(self, node, path) -> None:
@@ -203,6 +206,7 @@ class _Builder:
             entries = self._roster_entries()
         teams: list[Team] = []
         seen_slug: dict[str, str] = {}
+        staff_slug = slugify((self.d.get("staff") or {}).get("team", "staff"))
         seen_login: dict[str, str] = {}
         for name, where, logins in entries:
             slug = slugify(name)
@@ -212,6 +216,11 @@ class _Builder:
             if slug in seen_slug:
                 self._at(where, f"teams '{seen_slug[slug]}' and '{name}' both have the slug "
                                 f"'{slug}'; rename one")
+                continue
+            if slug == staff_slug:
+                # Provisioning would otherwise manage the staff team's members as a course team.
+                self._at(where, f"team '{name}' has the slug '{slug}' of the staff team "
+                                "(staff.team); rename the team")
                 continue
             seen_slug[slug] = name
             if not logins:
@@ -226,8 +235,13 @@ class _Builder:
                 elif key in seen_login:
                     self._at(lwhere, f"'{login}' is listed twice in team '{name}'")
                 seen_login[key] = name
+                self.origins.setdefault(key, self._where_text(lwhere))
             teams.append(Team(name, slug, tuple(login for login, _ in logins)))
         return teams
+
+    def _where_text(self, where) -> str:
+        p = where if isinstance(where, Problem) else self.src.problem(where, "")
+        return f"{p.file}:{p.line}" if p.line else p.file
 
     def _at(self, where, message: str) -> None:
         if isinstance(where, Problem):  # a roster row: its own file and line

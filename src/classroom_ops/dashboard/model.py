@@ -15,7 +15,7 @@ from ..adapter import GitHub
 from ..checks.issue_text import human_delta
 from ..checks.judge import judge_files
 from ..checks.ledger import Entry, Ledger
-from ..errors import ClassroomOpsError, RateLimited, UsageError
+from ..errors import ClassroomOpsError, StopRun, UsageError
 from ..ghdata import RepoInfo, TreeEntry
 from ..model import Course, Milestone, Team
 from ..timeline import format_deadline, zone
@@ -197,7 +197,7 @@ def build_status(gh: GitHub, course: Course, entries: dict[tuple[str, str], Entr
         if open_cells and repo is not None:
             try:
                 _in_place(reader, course, repo, open_cells)
-            except RateLimited:
+            except StopRun:
                 raise
             except ClassroomOpsError as e:
                 for c in open_cells:

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..adapter import GitHub
-from ..errors import ClassroomOpsError, GitHubError, NotFound, RateLimited
+from ..errors import ClassroomOpsError, GitHubError, NotFound, StopRun
 from ..model import Course, Team
 from .plan import Plan, Step
 from .render import RULES_PATH, SUFFIX, render_team_files
@@ -73,7 +73,7 @@ class Applier:
                 result.done.append(step)
                 if on_step:
                     on_step(team, step)
-        except RateLimited:
+        except StopRun:
             raise
         except ClassroomOpsError as e:
             result.error = str(e)
