@@ -184,7 +184,7 @@ class GitHub:
         low = name.lower()
         return next((t for t in self.teams(org).values() if t.name.lower() == low), None)
 
-    def create_team(self, org: str, name: str, slug: str, *, description: str = "",
+    def create_team(self, org: str, name: str, *, description: str = "",
                     repo: str | None = None, permission: str = "pull") -> TeamInfo:
         body: dict = {"name": name, "description": description, "privacy": "closed"}
         if repo:
