@@ -191,12 +191,13 @@ def test_student_permissions_follow_teams(gh, tokens, sandbox, uid):
     repo = alice.get_repo(mine.full_name)
     assert repo.permissions.push and not repo.permissions.admin
     repo.create_file("notes.md", "notes", b"hi\n")
-    # Invisible private repository: 404, not 403.
-    with pytest.raises(UnknownObjectException):
-        alice.get_repo(theirs.full_name)
+    # The session's org has GitHub's default base permission, read: another team's private
+    # repository is readable, and a write to it is refused with 403 (test_base_permission.py
+    # covers "none", where it is invisible: 404).
+    assert alice.get_repo(theirs.full_name).permissions.push is False
     status, _, _ = raw(sandbox, "PUT", f"/repos/{theirs.full_name}/contents/x.md",
                        tokens["alice"], {"message": "m", "content": "aGk="})
-    assert status == 404
+    assert status == 403
     # Visible but read-only: the write is refused with 403.
     public, _ = make_team_repo(gh, f"pub-{uid}", ["bob"], private=False)
     status, _, body = raw(sandbox, "PUT", f"/repos/{public.full_name}/contents/x.md",
@@ -219,16 +220,20 @@ def test_collaborators_and_permission_levels(gh, sandbox, tokens, uid):
     repo.add_to_collaborators("bob", "maintain")
     assert repo.get_collaborator_permission("bob") == "write"
     assert repo.has_in_collaborators("bob")
-    assert not repo.has_in_collaborators("carol")
+    # Org members with access through the base permission (read here) are collaborators too
+    # (GitHub's description of "List repository collaborators"); outsiders are not.
+    assert repo.has_in_collaborators("carol")
+    assert repo.get_collaborator_permission("carol") == "read"
+    assert not repo.has_in_collaborators("outsider")
     logins = {c.login for c in repo.get_collaborators()}
-    assert {"prof-lee", "alice", "bob"} <= logins and "carol" not in logins
+    assert {"prof-lee", "alice", "bob", "carol"} <= logins and "outsider" not in logins
     # An outsider is invited, and gets access only once the invitation is accepted.
     repo.add_to_collaborators("outsider", "push")
     assert not repo.has_in_collaborators("outsider")
     assert sandbox.accept_invitations("outsider") == 1
     assert gh("outsider").get_repo(repo.full_name).permissions.push
     repo.remove_from_collaborators("bob")
-    assert repo.get_collaborator_permission("bob") == "none"
+    assert repo.get_collaborator_permission("bob") == "read"  # the base permission remains
 
 
 def test_rate_limit_endpoint(gh):

@@ -65,8 +65,9 @@ def test_clone_commit_push_shows_in_activity_with_sandbox_time(sandbox, gh, toke
 def test_push_to_another_teams_repo_is_refused(sandbox, gh, tokens, tmp_path, uid):
     theirs, _ = make_team_repo(gh, f"theirs-{uid}", ["bob"])
     public, _ = make_team_repo(gh, f"theirs-pub-{uid}", ["bob"], private=False)
-    # Private and invisible: GitHub says the repository does not exist.
-    url = authed(f"{sandbox.git_url}/{theirs.full_name}.git", tokens["alice"])
+    # Private and invisible (to someone outside the org; members see it under the org's read
+    # base permission): GitHub says the repository does not exist.
+    url = authed(f"{sandbox.git_url}/{theirs.full_name}.git", tokens["outsider"])
     proc = git("clone", "-q", url, str(tmp_path / "a"), check=False)
     assert proc.returncode != 0 and "not found" in proc.stderr.lower()
     # Readable but not writable: the clone works and the push gets 403.

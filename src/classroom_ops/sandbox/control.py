@@ -65,7 +65,7 @@ def dispatch(app: App, method: str, path: str, query: dict, data: dict) -> Respo
     if route == ("POST", "/_sandbox/orgs"):
         from .service import create_org
         org = create_org(app, data["login"], data.get("owners", []), data.get("members", []),
-                         base_permission=data.get("base_permission", "none"))
+                         base_permission=data.get("base_permission", "read"))
         return Response(201, {"login": org["login"], "id": org["id"]})
     if route == ("POST", "/_sandbox/seed"):
         from .service import seed

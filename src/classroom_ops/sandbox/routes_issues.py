@@ -74,12 +74,21 @@ def _ensure_labels(ctx: Ctx, r: dict, names: list) -> list[str]:
     return result
 
 
+def assignable(ctx: Ctx, r: dict, user: dict | None) -> bool:
+    """GitHub's "available assignees": people with push access to the repository (owners,
+    collaborators, active members of a team with push, members under a write base permission).
+    Invited people are not, until they accept; neither are Apps nor the sandbox's admin."""
+    if not user or user.get("app") or user.get("site_admin"):
+        return False
+    return level(access.permission(ctx.state, dict(r, private=True), user)) >= 3
+
+
 def _assignees(ctx: Ctx, r: dict, logins: list) -> list[str]:
     result = []
     errors = []
     for login in logins:
         user = ctx.state.user(login) if isinstance(login, str) else None
-        if not user or level(access.permission(ctx.state, r, user)) < 3:
+        if not assignable(ctx, r, user):
             errors.append({"value": login, "resource": "Issue", "field": "assignees",
                            "code": "invalid"})
             continue
@@ -168,12 +177,14 @@ def create_issue(ctx: Ctx, owner: str, repo: str) -> Response:
          "milestone": None, "state": "open", "state_reason": None, "comments": 0,
          "created_at": now, "updated_at": now, "closed_at": None, "closed_by": None,
          "author_association": _association(ctx, r)}
-    # Without triage access GitHub silently drops labels, assignees and milestone.
-    if triage:
+    # Without push access GitHub silently drops assignees, and without triage labels and
+    # milestone (OpenAPI description of this endpoint).
+    if level(ctx.perm(r)) >= 3:
         assignees = list(data.get("assignees") or [])
         if data.get("assignee"):
             assignees.insert(0, data["assignee"])
         i["assignees"] = _assignees(ctx, r, assignees)
+    if triage:
         i["milestone"] = _milestone(r, data.get("milestone"))
         i["labels"] = _ensure_labels(ctx, r, data.get("labels") or [])
     r["next_number"] = number + 1
@@ -223,7 +234,9 @@ def edit_issue(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
     if triage:
         if "labels" in data:
             i["labels"] = _ensure_labels(ctx, r, data["labels"] or [])
-        if "assignees" in data:
+        if level(ctx.perm(r)) < 3:
+            pass  # assignees need push access; without it they are dropped
+        elif "assignees" in data:
             i["assignees"] = _assignees(ctx, r, data["assignees"] or [])
         elif "assignee" in data:
             i["assignees"] = _assignees(ctx, r, [data["assignee"]] if data["assignee"] else [])
@@ -231,6 +244,22 @@ def edit_issue(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
             i["milestone"] = _milestone(r, data["milestone"])
     i["updated_at"] = ctx.now_iso()
     return Response(200, render(ctx, r, i))
+
+
+@route("GET", "/repos/{owner}/{repo}/assignees")
+def list_assignees(ctx: Ctx, owner: str, repo: str) -> Response:
+    r = ctx.repo(owner, repo)
+    users = sorted((u for u in ctx.state.users.values() if assignable(ctx, r, u)),
+                   key=lambda u: u["id"])
+    return ctx.paginate([shapes.account(ctx.base, u) for u in users])
+
+
+@route("GET", "/repos/{owner}/{repo}/assignees/{login}")
+def check_assignee(ctx: Ctx, owner: str, repo: str, login: str) -> Response:
+    r = ctx.repo(owner, repo)
+    if assignable(ctx, r, ctx.state.user(login)):
+        return Response(204)
+    raise ApiError(404)
 
 
 # -- comments -------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import access, shapes
+from . import access, invitations, shapes
 from .errors import ApiError, validation
 from .routing import Ctx, Response, route
 from .state import key
@@ -12,6 +12,7 @@ def _org(ctx: Ctx, org: str) -> dict:
     found = ctx.state.org(org)
     if not found:
         raise ApiError(404)
+    invitations.sweep(ctx.state, ctx.now())
     return found
 
 
@@ -24,7 +25,8 @@ def membership(ctx: Ctx, org: dict, login: str) -> dict | None:
     k = key(login)
     role, state = org["members"].get(k), "active"
     if role is None:
-        role, state = org["pending"].get(k), "pending"
+        inv = invitations.pending_for(ctx.state, org["login"], login)
+        role, state = (invitations.org_role(inv) if inv else None), "pending"
     if role is None:
         return None
     user = ctx.state.user(login)
@@ -75,8 +77,7 @@ def accept_membership(ctx: Ctx, org: str) -> Response:
     me = key(ctx.need_user()["login"])
     if ctx.json().get("state") != "active":
         raise validation("Membership", "state", "invalid")
-    if me in o["pending"]:
-        o["members"][me] = o["pending"].pop(me)
+    invitations.accept(ctx.state, o, me)
     found = membership(ctx, o, me)
     if not found:
         raise ApiError(404)
@@ -88,6 +89,35 @@ def get_org(ctx: Ctx, org: str) -> Response:
     o = _org(ctx, org)
     owner_view = access.is_owner(ctx.state, o["login"], ctx.user)
     return Response(200, shapes.org_full(ctx.base, o, ctx.state, owner_view))
+
+
+BASE_PERMISSIONS = ("read", "write", "admin", "none")
+
+
+@route("PATCH", "/orgs/{org}")
+def edit_org(ctx: Ctx, org: str) -> Response:
+    """Owners change the org's settings; `default_repository_permission` is the base permission
+    every active member has on every repository of the org."""
+    o = _org(ctx, org)
+    me = ctx.need_user()
+    if not access.is_owner(ctx.state, o["login"], me):
+        if key(me["login"]) not in o["members"]:
+            raise ApiError(404)
+        raise ApiError(403, "You must be an admin to do that.")
+    data = ctx.json()
+    if "default_repository_permission" in data:
+        base = data["default_repository_permission"]
+        if base not in BASE_PERMISSIONS:
+            raise validation("Organization", "default_repository_permission", "invalid",
+                             value=base)
+        o["base_permission"] = base
+    if data.get("members_can_create_repositories") is not None:
+        o["members_can_create_repositories"] = bool(data["members_can_create_repositories"])
+    for fld in ("name", "description", "email", "blog", "company", "location"):
+        if fld in data:
+            o[fld] = data[fld]
+    o["updated_at"] = ctx.now_iso()
+    return Response(200, shapes.org_full(ctx.base, o, ctx.state, True))
 
 
 @route("GET", "/orgs/{org}/members")
@@ -142,11 +172,12 @@ def set_membership(ctx: Ctx, org: str, login: str) -> Response:
     if role not in ("admin", "member"):
         raise validation("Membership", "role", "invalid")
     k = key(login)
-    if k in o["members"]:
+    if k in o["members"] or invitations.friendly(o):
         o["members"][k] = role
     else:
         # Like github.com: adding someone sends an invitation they still have to accept.
-        o["pending"][k] = role
+        invitations.invite(ctx.state, o, login, ctx.login, ctx.now_iso(),
+                           role="admin" if role == "admin" else "direct_member")
     return Response(200, membership(ctx, o, login))
 
 
@@ -156,7 +187,7 @@ def remove_membership(ctx: Ctx, org: str, login: str) -> Response:
     _owner(ctx, o)
     k = key(login)
     o["members"].pop(k, None)
-    o["pending"].pop(k, None)
+    invitations.cancel_for(ctx.state, o["login"], login)
     for team in ctx.state.teams(o["login"]).values():
         team["members"].pop(k, None)
     return Response(204)
@@ -165,3 +196,6 @@ def remove_membership(ctx: Ctx, org: str, login: str) -> Response:
 @route("GET", "/rate_limit")
 def rate_limit(ctx: Ctx) -> Response:
     return Response(200, ctx.app.limits.overview(ctx.login))
+
+
+from . import routes_invitations  # noqa: E402,F401  (registers its routes with this module)

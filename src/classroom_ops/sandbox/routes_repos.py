@@ -7,10 +7,11 @@ import re
 import time
 from datetime import timedelta
 
-from . import access, shapes
+from . import access, invitations, shapes
 from .errors import ApiError, validation
 from .gitstore import ZERO
 from .routing import Ctx, Response, route
+from .slugs import repo_name
 from .state import FROM_ROLE, ROLE_NAMES, key, level, repo_key
 
 NAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
@@ -26,7 +27,7 @@ def _check_name(ctx: Ctx, owner: str, name) -> str:
     if not isinstance(name, str) or not name:
         raise validation("Repository", "name", "missing_field")
     # GitHub replaces characters it does not allow with dashes rather than refusing.
-    name = re.sub(r"[^A-Za-z0-9_.-]", "-", name)
+    name = repo_name(name)
     if name in (".", "..") or not NAME_RE.match(name):
         raise validation("Repository", "name", "invalid")
     if ctx.state.repo(owner, name):
@@ -177,9 +178,9 @@ def edit_repo(ctx: Ctx, owner: str, repo: str) -> Response:
     if r["archived"] and data.get("archived") is not False:
         if set(data) - {"archived"}:
             raise ApiError(403, "Repository was archived so is read-only.")
-    if "name" in data and data["name"] and data["name"] != r["name"]:
-        new = data["name"]
-        if not NAME_RE.match(new):
+    new = repo_name(str(data["name"])) if data.get("name") else r["name"]
+    if new != r["name"]:
+        if new in (".", "..") or not NAME_RE.match(new):
             raise validation("Repository", "name", "invalid")
         if ctx.state.repo(r["owner"], new) and key(new) != key(r["name"]):
             raise name_taken()
@@ -334,7 +335,8 @@ def add_collaborator(ctx: Ctx, owner: str, repo: str, login: str) -> Response:
         raise validation("Repository", "permission", "invalid")
     k = key(login)
     org = ctx.state.org(r["owner"])
-    if k in r["collaborators"] or (org and k in org["members"]):
+    if k in r["collaborators"] or (org and (k in org["members"] or invitations.friendly(org))):
+        # Members are added directly; in a "friendly" org the invitation is accepted at once.
         r["collaborators"][k] = perm
         return Response(204)
     for inv in ctx.state.data["invitations"].values():

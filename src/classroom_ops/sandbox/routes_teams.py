@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import re
-
-from . import access, shapes
+from . import access, invitations, shapes
 from .errors import ApiError, validation
 from .routing import Ctx, Response, route
+from .slugs import team_slug
 from .state import FROM_ROLE, key, repo_key
 
 PERMS = ("pull", "triage", "push", "maintain", "admin")
-
-
-def slugify(name: str) -> str:
-    return re.sub(r"[^a-z0-9_]+", "-", name.lower()).strip("-") or "team"
 
 
 def _org(ctx: Ctx, org: str) -> dict:
     o = ctx.state.org(org)
     if not o:
         raise ApiError(404)
+    invitations.sweep(ctx.state, ctx.now())
     return o
 
 
@@ -48,11 +44,16 @@ def _may_manage(ctx: Ctx, org: dict, t: dict | None = None) -> None:
     raise ApiError(403, "You must be an organization owner or team maintainer to do that.")
 
 
-def _member(ctx: Ctx, org: dict, login: str, role: str) -> dict:
-    state = "active" if key(login) in org["members"] else "pending"
-    if state == "pending":
-        org["pending"].setdefault(key(login), "member")
-    return {"role": role, "state": state}
+def _member(ctx: Ctx, org: dict, t: dict, login: str, role: str) -> dict:
+    """A new team membership: active for an org member, otherwise pending on an org invitation
+    (GitHub: "Add or update team membership for a user")."""
+    k = key(login)
+    if k not in org["members"] and invitations.friendly(org):
+        org["members"][k] = "member"
+    if k in org["members"]:
+        return {"role": role, "state": "active"}
+    invitations.invite(ctx.state, org, login, ctx.login, ctx.now_iso(), team_ids=[t["id"]])
+    return {"role": role, "state": "pending"}
 
 
 @route("GET", "/orgs/{org}/teams")
@@ -77,7 +78,7 @@ def create_team(ctx: Ctx, org: str) -> Response:
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         raise validation("Team", "name", "missing_field")
-    slug = slugify(name)
+    slug = team_slug(name)
     teams = ctx.state.teams(o["login"])
     if slug in teams or any(t["name"].lower() == name.lower() for t in teams.values()):
         raise ApiError(422, "Validation Failed", [{"resource": "Team", "code": "custom",
@@ -109,7 +110,7 @@ def create_team(ctx: Ctx, org: str) -> Response:
     for login in data.get("maintainers") or []:
         if not ctx.state.user(login):
             raise validation("Team", "maintainers", "invalid", value=login)
-        t["members"][key(login)] = _member(ctx, o, login, "maintainer")
+        t["members"][key(login)] = _member(ctx, o, t, login, "maintainer")
     for full in data.get("repo_names") or []:
         owner, _, rname = full.partition("/")
         r = ctx.state.repo(owner, rname)
@@ -135,7 +136,7 @@ def edit_team(ctx: Ctx, org: str, slug: str) -> Response:
     data = ctx.json()
     teams = ctx.state.teams(o["login"])
     if data.get("name") and data["name"] != t["name"]:
-        new_slug = slugify(data["name"])
+        new_slug = team_slug(data["name"])
         if new_slug != t["slug"] and new_slug in teams:
             raise validation("Team", "name", "already_exists")
         del teams[t["slug"]]
@@ -207,7 +208,7 @@ def put_team_membership(ctx: Ctx, org: str, slug: str, login: str) -> Response:
     if existing:
         existing["role"] = role
     else:
-        t["members"][key(login)] = _member(ctx, o, login, role)
+        t["members"][key(login)] = _member(ctx, o, t, login, role)
     return Response(200, _membership_body(ctx, o, t, login))
 
 
@@ -216,7 +217,10 @@ def delete_team_membership(ctx: Ctx, org: str, slug: str, login: str) -> Respons
     o = _org(ctx, org)
     t = _team(ctx, o, slug)
     _may_manage(ctx, o, t)
-    t["members"].pop(key(login), None)
+    gone = t["members"].pop(key(login), None)
+    inv = invitations.pending_for(ctx.state, o["login"], login)
+    if gone and gone["state"] == "pending" and inv and t["id"] in inv["team_ids"]:
+        inv["team_ids"].remove(t["id"])
     return Response(204)
 
 

@@ -12,9 +12,12 @@ import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from . import invitations
 from .clock import iso
 from .server import App, Server
-from .state import key
+from .state import ADMIN_LOGIN, key
+
+BASE_PERMISSIONS = ("read", "write", "admin", "none")
 
 
 def create_user(app: App, login: str) -> str:
@@ -39,7 +42,11 @@ def create_installation(app: App, org_login: str) -> str:
 
 
 def create_org(app: App, login: str, owners: list[str] = (), members: list[str] = (),
-               base_permission: str = "none") -> dict:
+               base_permission: str = "read") -> dict:
+    """A new org gets `base_permission` (GitHub's default for a new organization is "read");
+    an existing one keeps its own."""
+    if base_permission not in BASE_PERMISSIONS:
+        raise ValueError(f"base_permission must be one of {', '.join(BASE_PERMISSIONS)}")
     now = iso(app.clock.now())
     org = app.state.ensure_org(login, now, base_permission=base_permission)
     with app.state.lock:
@@ -53,33 +60,54 @@ def create_org(app: App, login: str, owners: list[str] = (), members: list[str] 
     return org
 
 
+# A seed's "profile": what a fresh github.com organization does, or the easy path for tests
+# that do not care about invitations and base permissions.
+PROFILES = {"github.com": {"base_permission": "read"}, "friendly": {"base_permission": "none"}}
+
+
 def seed(app: App, spec: dict) -> dict[str, str]:
+    profile = spec.get("profile", "github.com")
+    if profile not in PROFILES:
+        raise ValueError(f"profile must be one of {', '.join(PROFILES)}, not {profile!r}")
     tokens = {}
     for login in spec.get("users", []):
         tokens[login] = create_user(app, login)
-    for org in spec.get("orgs", []):
-        create_org(app, org["login"], org.get("owners", []), org.get("members", []),
-                   base_permission=org.get("base_permission", "none"))
-        for login in [*org.get("owners", []), *org.get("members", [])]:
+    for spec_org in spec.get("orgs", []):
+        owners, members = spec_org.get("owners", []), spec_org.get("members", [])
+        invited = spec_org.get("invited", [])
+        base = spec_org.get("base_permission", PROFILES[profile]["base_permission"])
+        existed = app.state.org(spec_org["login"]) is not None
+        org = create_org(app, spec_org["login"], owners, members, base_permission=base)
+        with app.state.lock:
+            if existed and "base_permission" in spec_org:
+                org["base_permission"] = base
+            org["profile"] = profile
+            now = iso(app.clock.now())
+            inviter = owners[0] if owners else ADMIN_LOGIN
+            for login in invited:
+                app.state.ensure_user(login, now)
+                if key(login) in org["members"]:
+                    continue
+                if profile == "friendly":
+                    org["members"][key(login)] = "member"
+                else:
+                    invitations.invite(app.state, org, login, inviter, now)
+        for login in [*owners, *members, *invited]:
             tokens[login] = app.state.user(login)["token"]
+    app.save()
     return tokens
 
 
 def accept_invitations(app: App, login: str) -> int:
-    """What a student does by clicking "Join": pending org, team and repo invitations apply."""
+    """What a student does by clicking "Join": their pending (unexpired) org invitations, with
+    the team memberships they carry, and their repository invitations apply."""
     count = 0
     k = key(login)
     with app.state.lock:
+        invitations.sweep(app.state, app.clock.now())
         for org in app.state.orgs.values():
-            role = org["pending"].pop(k, None)
-            if role:
-                org["members"][k] = role
+            if invitations.accept(app.state, org, login):
                 count += 1
-        for teams in app.state.data["teams"].values():
-            for team in teams.values():
-                member = team["members"].get(k)
-                if member and member["state"] == "pending":
-                    member["state"] = "active"
         for inv_id, inv in list(app.state.data["invitations"].items()):
             if inv["invitee"] == k:
                 repo = app.state.repos.get(inv["repo"])
@@ -169,7 +197,7 @@ class Sandbox:
         return create_installation(self.app, org)
 
     def create_org(self, login: str, owners: list[str] = (), members: list[str] = (),
-                   base_permission: str = "none") -> dict:
+                   base_permission: str = "read") -> dict:
         org = create_org(self.app, login, owners, members, base_permission)
         return {"login": org["login"], "id": org["id"]}
 

@@ -42,7 +42,8 @@ class State:
         if path and path.exists():
             self.data = json.loads(path.read_text())
         self.data.setdefault("next_id", 1000)
-        for section in ("users", "tokens", "orgs", "teams", "repos", "redirects", "invitations"):
+        for section in ("users", "tokens", "orgs", "teams", "repos", "redirects", "invitations",
+                        "org_invitations"):
             self.data.setdefault(section, {})
 
     # -- persistence -------------------------------------------------------------------------
@@ -94,14 +95,14 @@ class State:
     def user(self, login: str) -> dict | None:
         return self.users.get(key(login))
 
-    def ensure_org(self, login: str, now: str, base_permission: str = "none") -> dict:
+    def ensure_org(self, login: str, now: str, base_permission: str = "read") -> dict:
         with self.lock:
             if key(login) in self.users:
                 raise ValueError(f"{login} is a user")
             org = self.orgs.get(key(login))
             if org is None:
                 org = {"login": login, "id": self.new_id(), "created_at": now,
-                       "updated_at": now, "members": {}, "pending": {},
+                       "updated_at": now, "members": {},
                        "base_permission": base_permission,
                        "members_can_create_repositories": True}
                 self.orgs[key(login)] = org
