@@ -194,7 +194,9 @@ def _again(obs: Observed, login: str) -> str:
     if inv is None:
         return ""
     when = f" on {inv.failed_at:%Y-%m-%d}" if inv.failed_at else ""
-    reason = (inv.failed_reason or "failed").rstrip(".").lower()
+    # GitHub's reason is a sentence or two ("Invitation expired. User did not accept ..."):
+    # the first says enough in a plan line.
+    reason = (inv.failed_reason or "failed").split(".")[0].strip().lower() or "failed"
     if not reason.startswith("invitation"):
         reason = f"invitation {reason}"
     return f"{reason}{when}"
