@@ -185,7 +185,7 @@ def make_plan(course: Course, obs: Observed, teams: list[Team] | None = None) ->
             steps.append(Step("staff_access", team.slug, f"maintain on {full}"))
     if waiting:
         notes.append(f"{waiting} student{'s' if waiting != 1 else ''} invited and not joined "
-                     "yet (nothing to do until they accept; `classroom-ops status` lists them)")
+                     "yet (they join on accepting; `classroom-ops status` lists them)")
     return Plan(steps, notes)
 
 
