@@ -19,6 +19,7 @@ from ..errors import ClassroomOpsError, StopRun, UsageError
 from ..ghdata import RepoInfo, TreeEntry
 from ..model import Course, Milestone, Team
 from ..timeline import format_deadline, zone
+from .people import people_json
 
 # Worst first: the order a "sort by this milestone" puts teams in.
 STATES = ("missing", "not_checked", "error", "late", "extension", "pending", "on_time")
@@ -92,6 +93,7 @@ class Status:
     milestones: list[MilestoneCol]
     warnings: list[str]
     ledgers: list[str]
+    not_joined: list = field(default_factory=list)  # people.NotJoined, set by the status command
 
     @property
     def cells(self) -> list[StatusCell]:
@@ -311,6 +313,7 @@ def to_json(status: Status) -> dict:
         "teams": [{"slug": r.slug, "name": r.name, "repo": r.repo, "repo_url": r.repo_url}
                   for r in status.teams],
         "cells": [_cell_json(c) for c in status.cells],
+        "not_joined": people_json(status.not_joined),
         "warnings": status.warnings,
     }
 
