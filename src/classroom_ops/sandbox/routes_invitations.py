@@ -33,8 +33,9 @@ def body(ctx: Ctx, inv: dict) -> dict:
         "created_at": inv["created_at"], "failed_at": inv["failed_at"],
         "failed_reason": inv["failed_reason"], "inviter": shapes.account(ctx.base, inviter),
         "team_count": len(teams),
-        "invitation_teams_url": f"{ctx.base}/organizations/{o['id']}/invitations/{inv['id']}"
-                                f"/teams",
+        # GitHub writes /organizations/{org_id}/invitations/{id}/teams; the sandbox points at
+        # the equivalent /orgs/ path, which its token-permission table already maps.
+        "invitation_teams_url": f"{ctx.base}/orgs/{o['login']}/invitations/{inv['id']}/teams",
         "invitation_source": "member",
     }
 
@@ -89,6 +90,10 @@ def create(ctx: Ctx, org: str) -> Response:
         if key(user["login"]) in o["members"]:
             raise validation("OrganizationInvitation", "invitee_id", "unprocessable",
                              message="Invitee is already a part of this organization")
+        if invitations.pending_for(ctx.state, o["login"], user["login"]):
+            # The sandbox's wording; GitHub refuses a second pending invitation too.
+            raise validation("OrganizationInvitation", "invitee_id", "unprocessable",
+                             message="Invitee has already been invited")
     inv = invitations.invite(ctx.state, o, user["login"] if user else None, ctx.login,
                              ctx.now_iso(), role=role, team_ids=team_ids, email=email)
     answer = body(ctx, inv)
@@ -108,25 +113,14 @@ def cancel(ctx: Ctx, org: str, inv_id: str) -> Response:
     return Response(204)
 
 
-def _invitation_teams(ctx: Ctx, o: dict, inv_id: str) -> Response:
+@route("GET", "/orgs/{org}/invitations/{inv_id}/teams")
+def invitation_teams(ctx: Ctx, org: str, inv_id: str) -> Response:
+    o = _org(ctx, org)
     _owner(ctx, o)
     inv = invitations.table(ctx.state).get(inv_id)
     if not inv or inv["org"] != key(o["login"]):
         raise ApiError(404)
     return ctx.paginate([shapes.team(ctx.base, ctx.state, o, t) for t in _teams(ctx, inv)])
-
-
-@route("GET", "/orgs/{org}/invitations/{inv_id}/teams")
-def invitation_teams(ctx: Ctx, org: str, inv_id: str) -> Response:
-    return _invitation_teams(ctx, _org(ctx, org), inv_id)
-
-
-@route("GET", "/organizations/{org_id}/invitations/{inv_id}/teams")
-def invitation_teams_by_id(ctx: Ctx, org_id: str, inv_id: str) -> Response:
-    o = next((o for o in ctx.state.orgs.values() if str(o["id"]) == org_id), None)
-    if o is None:
-        raise ApiError(404)
-    return _invitation_teams(ctx, _org(ctx, o["login"]), inv_id)
 
 
 @route("GET", "/orgs/{org}/teams/{slug}/invitations")
