@@ -10,16 +10,6 @@ from github import GithubException
 
 pytestmark = pytest.mark.integration
 
-# Tests the sandbox's github.com defaults (issue 12) make fail until the tool is fixed (issue 13).
-BASE_READ = ("issue 13: under github.com's default base permission (read) every student reads "
-             "every team's private repository; provisioning must set the org's "
-             "default_repository_permission to none (PATCH /orgs/{org}) or refuse to run")
-READS_ALL = ("issue 13: under the default base permission (read) GET /repos/{o}/{r}/"
-             "collaborators lists every org member, so the rerun's one-read-per-team check sees "
-             "strangers and reads more (14 requests); set the base permission to none or "
-             "compare only direct and team grants")
-
-
 def test_fresh_course_from_the_starter_folder(course_env):
     res = course_env.run("provision", "--yes")
     assert res.code == 0, res
@@ -55,7 +45,6 @@ def test_fresh_course_from_the_starter_folder(course_env):
                                                              "kv-cachers")}
 
 
-@pytest.mark.xfail(strict=True, reason=BASE_READ + " (403, not 404, on another team's repo)")
 def test_students_push_to_their_own_repository_only(course_env):
     assert course_env.run("provision", "--yes").code == 0
     course_env.join("alice")
@@ -68,7 +57,6 @@ def test_students_push_to_their_own_repository_only(course_env):
     assert e.value.status == 404  # a private repository it cannot see
 
 
-@pytest.mark.xfail(strict=True, reason=READS_ALL)
 def test_rerun_writes_nothing_and_reads_little(course_env):
     assert course_env.run("provision", "--yes").code == 0
     course_env.sandbox.clear_requests()
@@ -93,7 +81,6 @@ def test_without_yes_outside_a_terminal_it_refuses(course_env):
     assert course_env.writes() == []
 
 
-@pytest.mark.xfail(strict=True, reason=BASE_READ + " (carol still reads her old team's repo)")
 def test_roster_change_touches_only_what_changed(course_env):
     assert course_env.run("provision", "--yes").code == 0
     course_env.join()  # weeks later: everyone joined
@@ -177,7 +164,6 @@ def test_from_a_plain_github_template_only_the_rules_file_is_written(sandbox, tm
     assert env.run("provision", "--yes").code == 0 and env.writes() == []
 
 
-@pytest.mark.xfail(strict=True, reason=READS_ALL)
 def test_rerun_reads_one_request_per_team_when_tas_are_not_owners(sandbox, tmp_path, run_cli,
                                                                   monkeypatch):
     from support import ROOT
