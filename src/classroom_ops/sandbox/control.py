@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from .clock import parse_duration, parse_time
+from .clock import iso, parse_duration, parse_time
 from .errors import ApiError
 from .faults import FaultError
 from .routing import Response
@@ -58,10 +58,13 @@ def dispatch(app: App, method: str, path: str, query: dict, data: dict) -> Respo
     if route == ("POST", "/_sandbox/users"):
         from .service import create_user
         login = data["login"]
-        return Response(201, {"login": login, "token": create_user(app, login)})
+        return Response(201, {"login": login, "token": create_user(
+            app, login, data.get("permissions"), data.get("scopes"))})
     if route == ("POST", "/_sandbox/installations"):
-        from .service import create_installation
-        return Response(201, {"token": create_installation(app, data["org"])})
+        from .service import INSTALLATION_LIFETIME, create_installation
+        token = create_installation(app, data["org"], data.get("permissions"))
+        expires = iso(app.clock.now() + INSTALLATION_LIFETIME)
+        return Response(201, {"token": token, "expires_at": expires})
     if route == ("POST", "/_sandbox/orgs"):
         from .service import create_org
         org = create_org(app, data["login"], data.get("owners", []), data.get("members", []),

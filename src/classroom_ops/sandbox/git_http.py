@@ -12,7 +12,7 @@ import re
 import subprocess
 from typing import TYPE_CHECKING
 
-from . import access, activity
+from . import access, activity, permissions
 from .clock import iso
 from .gitstore import git_env
 from .routing import Response
@@ -22,6 +22,23 @@ if TYPE_CHECKING:
     from .server import App
 
 BACKEND = "/usr/lib/git-core/git-http-backend"
+# receive-pack runs this hook before any ref moves (objects still in quarantine): commits new to
+# the repository that touch .github/workflows/ are refused when the pusher's token may not write
+# workflows. The refusal text comes from the sandbox through the environment ({path} filled in).
+PRE_RECEIVE = """#!/bin/sh
+[ -z "$SANDBOX_WORKFLOW_REFUSAL" ] && exit 0
+zero=0000000000000000000000000000000000000000
+while read old new ref; do
+  [ "$new" = "$zero" ] && continue
+  file=$(git log --format= --name-only --no-renames "$new" --not --all -- .github/workflows/ \
+         | grep -v '^$' | sort | head -n 1)
+  if [ -n "$file" ]; then
+    printf '%s\\n' "$SANDBOX_WORKFLOW_REFUSAL" | sed "s|{path}|$file|" >&2
+    exit 1
+  fi
+done
+exit 0
+"""
 GIT_PATH = re.compile(
     r"^/(?P<owner>[A-Za-z0-9][A-Za-z0-9_.-]*)/(?P<repo>[A-Za-z0-9_.-]+?)(?:\.git)?"
     r"/(?P<rest>info/refs|git-upload-pack|git-receive-pack|HEAD)$")
@@ -57,7 +74,7 @@ def handle(app: App, h, method: str, path: str, query: str, headers: dict, body:
     service = rest if rest != "info/refs" else (re.search(r"service=([\w-]+)", query) or [0, ""])[1]
     writing = service == "git-receive-pack"
     token = _token(headers)
-    user = app.state.user_by_token(token) if token else None
+    user, record = app.resolve(token)  # expired installation tokens are refused like unknown
     login = user["login"] if user else None
     entry = {"method": method, "path": path, "status": 0, "login": login, "cost": 0,
              "points": 0, "git": True, "service": service, "time": iso(app.clock.now())}
@@ -78,7 +95,7 @@ def handle(app: App, h, method: str, path: str, query: str, headers: dict, body:
                 else _text(404, "Repository not found."))
     elif writing and not user:
         resp = _text(401, "Authentication required", challenge)
-    elif writing and level(perm) < 3:
+    elif (writing and level(perm) < 3) or not _token_reaches(record, repo, writing):
         resp = _text(403, f"Permission to {repo['owner']}/{repo['name']}.git denied to "
                      f"{login}.")
     elif writing and archived:
@@ -91,8 +108,9 @@ def handle(app: App, h, method: str, path: str, query: str, headers: dict, body:
         if writing and method == "POST":
             with app.git.lock(repo["owner"], repo["name"]):
                 before = app.git.refs(repo_path)
+                refusal = permissions.workflow_refusal(record, "{path}")
                 resp = _cgi(app, method, f"/{repo_path.parent.name}/{repo_path.name}/{rest}",
-                            query, headers, body, login)
+                            query, headers, body, login, _hook_env(app, refusal))
                 after = app.git.refs(repo_path)
                 for ref in sorted(set(before) | set(after)):
                     if before.get(ref) != after.get(ref):
@@ -108,14 +126,44 @@ def handle(app: App, h, method: str, path: str, query: str, headers: dict, body:
     app.send(h, resp, method)
 
 
+def _token_reaches(record: dict | None, repo: dict | None, writing: bool) -> bool:
+    """A token's own limits over git: contents read to fetch (any token may read a public
+    repository), contents write to push; for a classic token, the `repo` scope."""
+    if record is None or repo is None:
+        return True
+    if not writing and not repo["private"]:
+        return True
+    if record.get("kind", "classic") == "classic":
+        scopes = record.get("scopes")
+        return scopes is None or "repo" in scopes or (not repo["private"] and
+                                                        "public_repo" in scopes)
+    need = "write" if writing else "read"
+    return permissions.satisfied(record.get("permissions") or {}, [{"contents": need}])
+
+
+def _hook_env(app: App, refusal: str | None) -> dict:
+    hooks = app.data_dir / "hooks"
+    hook = hooks / "pre-receive"
+    if not hook.exists() or hook.read_text() != PRE_RECEIVE:  # a state dir from an older run
+        hooks.mkdir(parents=True, exist_ok=True)
+        hook.write_text(PRE_RECEIVE)
+        hook.chmod(0o755)
+    env = {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "core.hooksPath",
+           "GIT_CONFIG_VALUE_0": str(hooks)}
+    if refusal:
+        env["SANDBOX_WORKFLOW_REFUSAL"] = refusal
+    return env
+
+
 def _cgi(app: App, method: str, path_info: str, query: str, headers: dict, body: bytes,
-         login: str | None) -> Response:
+         login: str | None, extra_env: dict | None = None) -> Response:
     env = git_env({
         "GIT_PROJECT_ROOT": str(app.git.root), "GIT_HTTP_EXPORT_ALL": "1",
         "PATH_INFO": path_info, "REQUEST_METHOD": method, "QUERY_STRING": query,
         "CONTENT_TYPE": headers.get("content-type", ""), "CONTENT_LENGTH": str(len(body)),
         "REMOTE_USER": login or "", "REMOTE_ADDR": "127.0.0.1",
         "GATEWAY_INTERFACE": "CGI/1.1", "SERVER_PROTOCOL": "HTTP/1.1",
+        **(extra_env or {}),
     })
     for header in ("content-encoding", "git-protocol"):
         if header in headers:

@@ -73,3 +73,54 @@ def headers(status: dict) -> dict:
         "x-ratelimit-reset": str(status["reset"]),
         "x-ratelimit-resource": status["resource"],
     }
+
+
+# Requests that create content, for GitHub's secondary limit on content creation ("no more than
+# 80 content-generating requests per minute and no more than 500 per hour", docs: rate limits for
+# the REST API). GitHub does not publish its list; this one holds every request here that makes a
+# new object: repositories, teams, issues, comments, labels, milestones, invitations, git objects
+# and refs, and files written through the contents API.
+CONTENT_CREATING = {
+    ("POST", "/orgs/{}/repos"), ("POST", "/user/repos"), ("POST", "/repos/{}/{}/generate"),
+    ("POST", "/orgs/{}/teams"), ("POST", "/orgs/{}/invitations"),
+    ("POST", "/repos/{}/{}/issues"), ("POST", "/repos/{}/{}/issues/{}/comments"),
+    ("POST", "/repos/{}/{}/labels"), ("POST", "/repos/{}/{}/milestones"),
+    ("POST", "/repos/{}/{}/git/blobs"), ("POST", "/repos/{}/{}/git/trees"),
+    ("POST", "/repos/{}/{}/git/commits"), ("POST", "/repos/{}/{}/git/refs"),
+    ("POST", "/repos/{}/{}/git/tags"), ("PUT", "/repos/{}/{}/contents/{}"),
+}
+CONTENT_WINDOWS = ((60, 80), (3600, 500))  # (seconds, requests)
+
+
+class ContentLimiter:
+    """Content-creating requests per account in sliding windows of the sandbox clock."""
+
+    def __init__(self, clock: Clock, enabled: bool = True):
+        self.clock = clock
+        self.enabled = enabled
+        self._lock = threading.Lock()
+        self._times: dict[str, list[float]] = {}
+
+    def wait(self, who: str | None) -> int:
+        """0 if one more content-creating request may go now, else the seconds until it may."""
+        if not self.enabled:
+            return 0
+        now = self.clock.now().timestamp()
+        with self._lock:
+            times = [t for t in self._times.get(who or "", []) if t > now - 3600]
+            self._times[who or ""] = times
+            waits = []
+            for window, limit in CONTENT_WINDOWS:
+                recent = [t for t in times if t > now - window]
+                if len(recent) >= limit:
+                    waits.append(recent[len(recent) - limit] + window - now)
+            return max(1, int(max(waits) + 0.999)) if waits else 0
+
+    def count(self, who: str | None) -> None:
+        if self.enabled:
+            with self._lock:
+                self._times.setdefault(who or "", []).append(self.clock.now().timestamp())
+
+    def reset(self) -> None:
+        with self._lock:
+            self._times.clear()

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from . import activity, shapes
+from . import activity, permissions, shapes
 from .clock import iso
 from .errors import ApiError
 from .gitstore import ZERO, GitError
@@ -31,7 +31,7 @@ def api(ctx: Ctx, r: dict) -> str:
 
 
 def html(ctx: Ctx, r: dict) -> str:
-    return f"{ctx.base}/{r['owner']}/{r['name']}"
+    return f"{shapes.web(ctx.base)}/{r['owner']}/{r['name']}"
 
 
 def not_empty(ctx: Ctx, r: dict) -> None:
@@ -102,6 +102,17 @@ def ref_json(ctx: Ctx, r: dict, ref: str, sha: str) -> dict:
 
 
 # -- blobs ----------------------------------------------------------------------------------------
+
+def new_workflow_files(ctx: Ctx, gp: Path, sha: str) -> list[str]:
+    """Files under .github/workflows/ that commits new to the repository (reachable from `sha`,
+    from no ref yet) add, change or delete. A ref pointing at commits the repository already
+    has changes no workflow, which is why a tag on a student's commit needs no workflows
+    permission while a commit made through the API that edits one does."""
+    out = ctx.git.run(gp, "log", "--format=", "--name-only", "--no-renames", sha, "--not",
+                      "--all", "--", permissions.WORKFLOW_DIR, check=False)
+    return sorted({line for line in out.decode(errors="replace").splitlines() if line})
+
+
 @route("POST", "/repos/{owner}/{repo}/git/blobs")
 def create_blob(ctx: Ctx, owner: str, repo: str) -> Response:
     r = ctx.repo(owner, repo, need="push", write=True)
@@ -294,6 +305,7 @@ def create_ref(ctx: Ctx, owner: str, repo: str) -> Response:
         raise ApiError(422, "Object does not exist")
     if ctx.git.refs(path, ref).get(ref):
         raise ApiError(422, "Reference already exists")
+    permissions.require_workflows(ctx.grant, new_workflow_files(ctx, path, sha))
     ctx.git.update_ref(path, ref, sha, ZERO)
     activity.record(ctx.app, r, ref, None, sha, ctx.login)
     return Response(201, ref_json(ctx, r, ref, sha),
@@ -316,6 +328,7 @@ def update_ref(ctx: Ctx, owner: str, repo: str, ref: str) -> Response:
     if not data.get("force") and full.startswith("refs/heads/") and \
             not ctx.git.is_ancestor(path, old, sha):
         raise ApiError(422, "Update is not a fast forward")
+    permissions.require_workflows(ctx.grant, new_workflow_files(ctx, path, sha))
     try:
         ctx.git.update_ref(path, full, sha, old)
     except GitError as exc:
@@ -473,6 +486,7 @@ def _write_file(ctx: Ctx, r: dict, path: str, data: dict, new_blob: str | None) 
     if not isinstance(message, str):
         raise ApiError(422, "Invalid request.\n\n\"message\" wasn't supplied.")
     path = path.strip("/")
+    permissions.require_workflows(ctx.grant, [path])
     branch = data.get("branch") or r["default_branch"]
     ref = f"refs/heads/{branch}"
     heads = ctx.git.refs(gp, "refs/heads/")

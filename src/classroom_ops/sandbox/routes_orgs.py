@@ -130,7 +130,9 @@ def list_members(ctx: Ctx, org: str) -> Response:
     role = ctx.arg("role", "all")
     if role not in ("all", "admin", "member"):
         raise validation("Organization", "role", "invalid")
-    logins = sorted((k for k, r in o["members"].items() if role == "all" or r == role),
+    # A GitHub App's installation holds owner reach but is no member (sb-tokens).
+    logins = sorted((k for k, r in o["members"].items()
+                     if (role == "all" or r == role) and not ctx.state.users[k].get("app")),
                     key=lambda k: ctx.state.users[k]["id"])
     return ctx.paginate([shapes.account(ctx.base, ctx.state.users[k]) for k in logins])
 

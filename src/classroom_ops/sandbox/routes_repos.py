@@ -291,6 +291,8 @@ def list_collaborators(ctx: Ctx, owner: str, repo: str) -> Response:
     org = ctx.state.org(r["owner"])
     found = []
     for k, user in ctx.state.users.items():
+        if user.get("app"):  # an App installation is no collaborator (sb-tokens)
+            continue
         direct = k in r["collaborators"]
         if affiliation == "direct" and not direct:
             continue

@@ -29,7 +29,7 @@ class Response:
 
 class Router:
     def __init__(self) -> None:
-        self.routes: list[tuple[str, re.Pattern, Callable]] = []
+        self.routes: list[tuple[str, re.Pattern, Callable, str]] = []
 
     def route(self, method: str, pattern: str) -> Callable:
         # "{name}" matches one segment, "{name+}" the rest of the path (contents paths, refs).
@@ -38,19 +38,28 @@ class Router:
         compiled = re.compile(f"^{regex}$")
 
         def deco(fn: Callable) -> Callable:
-            self.routes.append((method, compiled, fn))
+            self.routes.append((method, compiled, fn, pattern))
             return fn
 
         return deco
 
+    @property
+    def patterns(self) -> list[tuple[str, str]]:
+        """(method, pattern) of every route, as registered (permissions are checked on these)."""
+        return [(m, p) for m, _, _, p in self.routes]
+
     def match(self, method: str, path: str) -> tuple[Callable, dict]:
+        fn, params, _ = self.resolve(method, path)
+        return fn, params
+
+    def resolve(self, method: str, path: str) -> tuple[Callable, dict, str]:
         lookup = "GET" if method == "HEAD" else method
         if len(path) > 1:
             path = path.rstrip("/")
-        for m, regex, fn in self.routes:
+        for m, regex, fn, pattern in self.routes:
             found = regex.match(path) if m == lookup else None
             if found:
-                return fn, found.groupdict()
+                return fn, found.groupdict(), pattern
         # GitHub answers an unknown path and a known path with the wrong verb alike.
         raise ApiError(404, "Not Found")
 
@@ -61,11 +70,15 @@ route = ROUTER.route
 
 class Ctx:
     def __init__(self, app: App, method: str, path: str, query: dict[str, list[str]],
-                 headers: dict[str, str], body: bytes, user: dict | None):
+                 headers: dict[str, str], body: bytes, user: dict | None,
+                 grant: dict | None = None, base: str | None = None):
         self.app = app
         self.state = app.state
         self.git = app.git
-        self.base = app.base_url
+        # The API's base URL for this request: the host root, or HOST/api/v3 (GHES shape).
+        self.base = base if base is not None else app.base_url
+        # The token's record (kind, permissions, scopes): see permissions.py.
+        self.grant = grant
         self.method = method
         self.path = path
         self.query = query

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import socket
 import sys
 import threading
@@ -23,6 +24,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from . import (  # noqa: E402,F401,I001
     control,
     git_http,
+    permissions,
     ratelimit,
     routes_commits,
     routes_git,
@@ -32,7 +34,7 @@ from . import (  # noqa: E402,F401,I001
     routes_repos,
     routes_teams,  # noqa: E402,F401
 )
-from .clock import Clock, http_date, iso
+from .clock import Clock, http_date, iso, parse_time
 from .errors import ApiError
 from .faults import Faults
 from .gitstore import GitStore
@@ -47,11 +49,14 @@ SECONDARY_DOC = ("https://docs.github.com/rest/overview/rate-limits-for-the-rest
 PRIMARY_DOC = ("https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
                "#about-rate-limits")
 WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
+# GitHub Enterprise Server serves the REST API under /api/v3 (git stays at the host root).
+GHES_PREFIX = "/api/v3"
+LEGACY_TEAM = re.compile(r"^/organizations/(\d+)/team/(\d+)(/.*)?$")
 
 
 class App:
     def __init__(self, data_dir: Path, persistent: bool, generate_delay: float = 0.0,
-                 capture: bool = False, clock: Clock | None = None):
+                 capture: bool = False, clock: Clock | None = None, content_limit: bool = True):
         self.data_dir = data_dir
         self.state = State(data_dir / "state.json" if persistent else None)
         self.git = GitStore(data_dir / "git")
@@ -62,6 +67,7 @@ class App:
             self.clock.set(parse_time(self.state.data["clock"]["now"]),
                            frozen=self.state.data["clock"].get("frozen", False))
         self.limits = ratelimit.RateLimiter(self.clock)
+        self.content = ratelimit.ContentLimiter(self.clock, enabled=content_limit)
         self.faults = Faults()
         self.generate_delay = generate_delay
         self.capture = capture
@@ -97,17 +103,20 @@ class App:
         if path == "/_sandbox" or path.startswith("/_sandbox/"):
             resp = control.handle(self, method, path, query, headers, body)
             return self.send(h, resp, method)
+        prefix = ""
+        if path == GHES_PREFIX or path.startswith(GHES_PREFIX + "/"):
+            prefix, path = GHES_PREFIX, path[len(GHES_PREFIX):] or "/"
         if path.startswith("/_codeload/"):
             resp = self.download(path, query)
             self.record({"method": method, "path": path, "status": resp.status, "login": None,
                          "cost": 0, "points": 0, "download": True, "time": iso(self.clock.now())})
             return self.send(h, resp, method)
-        if git_http.is_git_path(path):
+        if not prefix and git_http.is_git_path(path):
             return git_http.handle(self, h, method, path, split.query, headers, body)
-        return self.handle_api(h, method, path, query, headers, body)
+        return self.handle_api(h, method, path, query, headers, body, prefix)
 
-    def authenticate(self, headers: dict) -> tuple[dict | None, bool]:
-        """(user, bad): an Authorization header that names no known token is an error."""
+    def token_of(self, headers: dict) -> tuple[str | None, bool]:
+        """(token, malformed) from the Authorization header."""
         auth = headers.get("authorization")
         if not auth:
             return None, False
@@ -120,12 +129,39 @@ class App:
                 return None, True
         elif scheme.lower() not in ("token", "bearer"):
             return None, True
-        user = self.state.user_by_token(token)
-        return user, user is None
+        return token, False
 
-    def handle_api(self, h, method, path, query, headers, body) -> None:
+    def resolve(self, token: str | None) -> tuple[dict | None, dict | None]:
+        """(user, token record) for a token, or (None, None) when it is unknown or expired."""
+        if not token:
+            return None, None
+        record = self.state.token_record(token)
+        if record is None:
+            return None, None
+        # Installation tokens live one hour of sandbox clock, as on GitHub.
+        if record.get("expires_at") and self.clock.now() >= parse_time(record["expires_at"]):
+            return None, None
+        return self.state.users.get(record["user"]), record
+
+    def authenticate(self, headers: dict) -> tuple[dict | None, bool]:
+        """(user, bad): an Authorization header that names no valid token is an error."""
+        user, _, bad = self.credentials(headers)
+        return user, bad
+
+    def credentials(self, headers: dict) -> tuple[dict | None, dict | None, bool]:
+        token, malformed = self.token_of(headers)
+        if malformed:
+            return None, None, True
+        if token is None:
+            return None, None, False
+        user, record = self.resolve(token)
+        if record is not None:
+            record = dict(record, token=token)
+        return user, record, user is None
+
+    def handle_api(self, h, method, path, query, headers, body, prefix: str = "") -> None:
         rid = uuid.uuid4().hex[:20].upper()
-        user, bad = self.authenticate(headers)
+        user, grant, bad = self.credentials(headers)
         login = user["login"] if user else None
         resource = "search" if path.startswith("/search/") else "core"
         points = 1 if method in ("GET", "HEAD", "OPTIONS") else 5
@@ -148,32 +184,58 @@ class App:
             return drop(h)
 
         cost = 0
+        route_path = path
+        token_headers = {}
+        content_creating = False
+        if grant is not None and grant.get("kind") == "classic":
+            # Classic tokens tell what they can do on every answer.
+            scopes = grant.get("scopes")
+            token_headers["X-OAuth-Scopes"] = ", ".join(
+                permissions.FULL_SCOPES if scopes is None else scopes)
         try:
             if bad:
                 raise ApiError(401, "Bad credentials")
             if fault:
                 raise self.fault_error(fault, rid, user, resource)
             status = self.limits.status(login, resource)
-            conditional = method == "GET" and "if-none-match" in headers
-            if status["remaining"] <= 0 and not conditional and path != "/rate_limit":
+            # An empty budget refuses everything, conditional requests included.
+            if status["remaining"] <= 0 and path != "/rate_limit":
                 raise ApiError(403, f"API rate limit exceeded for user ID {user['id']}."
                                if user else "API rate limit exceeded.", doc=PRIMARY_DOC)
-            fn, params = ROUTER.match(method, path)
-            ctx = Ctx(self, method, path, query, headers, body, user)
+            route_path = self.legacy_team_path(path)
+            fn, params, pattern = ROUTER.resolve(method, route_path)
+            token_headers.update(permissions.check(grant, method, pattern,
+                                                   self.public_read(method, params)))
+            content_creating = (method, permissions.normalize(pattern)) in \
+                ratelimit.CONTENT_CREATING
+            if content_creating:
+                wait = self.content.wait(login)
+                if wait:
+                    raise ApiError(403, SECONDARY_MESSAGE.format(rid=rid), doc=SECONDARY_DOC,
+                                   headers={"retry-after": str(wait)})
+            ctx = Ctx(self, method, route_path, query, headers, body, user, grant=grant,
+                      base=self.base_url + prefix)
             with self.state.lock:
                 resp = fn(ctx, **params)
                 if method in WRITE_METHODS and resp.status < 400:
                     self.save()
+            if content_creating and resp.status < 400:
+                self.content.count(login)
         except ApiError as err:
             resp = Response(err.status, err.body(), dict(err.headers))
         except Exception as exc:  # a bug in the sandbox must still answer like a server
             traceback.print_exc(file=sys.stderr)
             resp = Response(500, {"message": f"sandbox error: {exc}",
                                   "documentation_url": "https://docs.github.com/rest"})
+        for k, v in token_headers.items():
+            resp.headers.setdefault(k, v)
 
         payload = encode(resp)
         if method in ("GET", "HEAD") and resp.status == 200:
-            etag = 'W/"' + hashlib.sha256(payload + (login or "").encode()).hexdigest()[:40] + '"'
+            # GitHub validates an ETag for the token that received it: another token (a new
+            # App token in every Actions job) gets a 200, not a 304.
+            who = (grant or {}).get("token") or ""
+            etag = 'W/"' + hashlib.sha256(payload + who.encode()).hexdigest()[:40] + '"'
             resp.headers["ETag"] = etag
             if etag_matches(headers.get("if-none-match", ""), etag):
                 resp = Response(304, None, {"ETag": etag})
@@ -194,7 +256,8 @@ class App:
         entry["cost"] = cost
         exchange = None
         if self.capture:
-            exchange = {"method": method, "path": path, "query": query,
+            exchange = {"method": method, "path": path, "route_path": route_path,
+                        "query": query,
                         "request_headers": headers, "request_body": body,
                         "status": resp.status, "headers": dict(resp.headers),
                         "content_type": resp.content_type, "body": payload,
@@ -206,9 +269,13 @@ class App:
         login = user["login"] if user else None
         kind = fault["kind"]
         if kind == "secondary_rate_limit":
+            # Without retry_after the answer has no retry-after header, as GitHub sometimes
+            # answers; the client must then wait at least a minute (GitHub's docs).
+            hdrs = ({} if fault.get("retry_after") is None
+                    else {"retry-after": str(fault["retry_after"])})
             return ApiError(fault["status"], fault.get("message") or
                             SECONDARY_MESSAGE.format(rid=rid), doc=SECONDARY_DOC,
-                            headers={"retry-after": str(fault["retry_after"])})
+                            headers=hdrs)
         if kind == "primary_rate_limit":
             status = self.limits.status(login, resource)
             reset = int(self.clock.now().timestamp()) + int(fault["retry_after"] or 1)
@@ -219,6 +286,33 @@ class App:
                             f"API rate limit exceeded {who}", doc=PRIMARY_DOC,
                             headers=hdrs)
         return ApiError(fault["status"], fault.get("message"))
+
+    def legacy_team_path(self, path: str) -> str:
+        """`/organizations/{org_id}/team/{team_id}/...`, the `url` GitHub gives a team, served as
+        `/orgs/{org}/teams/{slug}/...`."""
+        m = LEGACY_TEAM.match(path)
+        if not m:
+            return path
+        with self.state.lock:
+            found = self.state.team_by_id(int(m.group(2)))
+            org = self.state.orgs.get(found[0]) if found else None
+            if not found or not org or org["id"] != int(m.group(1)):
+                raise ApiError(404, "Not Found")
+            return f"/orgs/{org['login']}/teams/{found[1]['slug']}{m.group(3) or ''}"
+
+    def public_read(self, method: str, params: dict) -> bool:
+        """A read of a public repository, which needs no permission from any token."""
+        if method not in ("GET", "HEAD"):
+            return False
+        with self.state.lock:
+            if "rid" in params:
+                repo = next((r for r in self.state.repos.values()
+                             if str(r["id"]) == params["rid"]), None)
+            elif "owner" in params and "repo" in params:
+                repo = self.state.repo(params["owner"], params["repo"])
+            else:
+                return False
+            return bool(repo) and not repo["private"]
 
     # -- downloads -------------------------------------------------------------------------------
     def download(self, path: str, query: dict) -> Response:

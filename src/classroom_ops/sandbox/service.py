@@ -20,25 +20,59 @@ from .state import ADMIN_LOGIN, key
 BASE_PERMISSIONS = ("read", "write", "admin", "none")
 
 
-def create_user(app: App, login: str) -> str:
+def create_user(app: App, login: str, permissions: dict | None = None,
+                scopes: list[str] | None = None) -> str:
+    """The user's classic token (full scopes, idempotent: the same login keeps it); with
+    `permissions`, a NEW fine-grained personal access token holding exactly those; with
+    `scopes`, a new classic token with only those scopes."""
     user = app.state.ensure_user(login, iso(app.clock.now()))
+    token = user["token"]
+    if permissions is not None:
+        token = app.state.add_token(login, "fine_grained", permissions=check_grant(permissions))
+    elif scopes is not None:
+        token = app.state.add_token(login, "classic", scopes=sorted(scopes))
     app.save()
-    return user["token"]
+    return token
 
 
-def create_installation(app: App, org_login: str) -> str:
-    """A GitHub App installed on `org_login` with organization-wide administration: its token
-    acts as an owner, has no user (`GET /user` is refused) and never joins teams it creates."""
-    now = iso(app.clock.now())
-    bot = app.state.ensure_user(f"classroom-ops-{org_login}[bot]", now)
-    bot["app"] = True
-    bot["type"] = "Bot"
+INSTALLATION_LIFETIME = timedelta(hours=1)
+
+
+def check_grant(permissions: dict) -> dict:
+    from .permissions import APP_PERMISSIONS
+    for name, level in permissions.items():
+        if name not in APP_PERMISSIONS:
+            raise ValueError(f"unknown permission {name!r}; use {', '.join(APP_PERMISSIONS)}")
+        if level not in ("read", "write"):
+            raise ValueError(f"permission {name} must be read or write, not {level!r}")
+    return dict(permissions)
+
+
+def create_installation(app: App, org_login: str, permissions: dict | None = None) -> str:
+    """Mint a token of a GitHub App installed on `org_login` (all its repositories): a new token
+    on every call, valid one hour of sandbox clock. `permissions=None` is the App's full grant
+    (every permission write, metadata read). The App acts with owner reach on the organization
+    but has no user (`GET /user` is refused), is not listed as a member and joins no team."""
+    now = app.clock.now()
     org = app.state.org(org_login)
     if org is None:
         raise ValueError(f"no organization {org_login}")
-    create_org(app, org_login, owners=[bot["login"]])
+    bot = app.state.ensure_user(f"classroom-ops-{org_login}[bot]", iso(now))
+    bot["app"] = True
+    bot["type"] = "Bot"
+    bot["installed_on"] = key(org_login)
+    with app.state.lock:
+        # Owner reach comes from this role; member lists leave Apps out.
+        org["members"][key(bot["login"])] = "admin"
+    if permissions is None:
+        from .permissions import APP_PERMISSIONS
+        permissions = {p: "write" for p in APP_PERMISSIONS}
+        permissions["metadata"] = "read"
+    token = app.state.add_token(bot["login"], "installation",
+                                permissions=check_grant(permissions),
+                                expires_at=iso(now + INSTALLATION_LIFETIME), org=org_login)
     app.save()
-    return bot["token"]
+    return token
 
 
 def create_org(app: App, login: str, owners: list[str] = (), members: list[str] = (),
@@ -123,7 +157,8 @@ class Sandbox:
     """A fake GitHub on loopback: REST API at the root, git smart HTTP at /OWNER/REPO.git."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, state_dir: str | Path | None = None,
-                 generate_delay: float = 0.0, capture: bool = False):
+                 generate_delay: float = 0.0, capture: bool = False,
+                 content_limit: bool = True):
         self.host = host
         self.port = port
         self._tmp = None
@@ -134,7 +169,8 @@ class Sandbox:
             data_dir = Path(state_dir)
             data_dir.mkdir(parents=True, exist_ok=True)
         self.app = App(data_dir, persistent=state_dir is not None,
-                       generate_delay=generate_delay, capture=capture)
+                       generate_delay=generate_delay, capture=capture,
+                       content_limit=content_limit)
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -190,11 +226,12 @@ class Sandbox:
         self.app.generate_delay = value
 
     # -- accounts ------------------------------------------------------------------------------
-    def create_user(self, login: str) -> str:
-        return create_user(self.app, login)
+    def create_user(self, login: str, permissions: dict | None = None,
+                    scopes: list[str] | None = None) -> str:
+        return create_user(self.app, login, permissions, scopes)
 
-    def create_installation(self, org: str) -> str:
-        return create_installation(self.app, org)
+    def create_installation(self, org: str, permissions: dict | None = None) -> str:
+        return create_installation(self.app, org, permissions)
 
     def create_org(self, login: str, owners: list[str] = (), members: list[str] = (),
                    base_permission: str = "read") -> dict:

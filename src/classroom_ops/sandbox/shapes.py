@@ -11,6 +11,12 @@ import base64
 from .state import ROLE_NAMES, State
 
 
+def web(base: str) -> str:
+    """The web root for an API base: on GitHub Enterprise Server the API is HOST/api/v3 and
+    pages, clone URLs and avatars live at HOST."""
+    return base.removesuffix("/api/v3")
+
+
 def node_id(kind: str, ident: int | str) -> str:
     # GitHub's legacy global ids are base64 of "0<len>:<Type><id>"; clients treat them as opaque.
     raw = f"0{len(kind)}:{kind}{ident}"
@@ -27,8 +33,8 @@ def account(base: str, acct: dict, is_org: bool = False) -> dict:
     return {
         "login": login, "id": acct["id"],
         "node_id": node_id("Organization" if is_org else "User", acct["id"]),
-        "avatar_url": f"{base}/_avatars/{acct['id']}", "gravatar_id": "",
-        "url": u, "html_url": f"{base}/{login}",
+        "avatar_url": f"{web(base)}/_avatars/{acct['id']}", "gravatar_id": "",
+        "url": u, "html_url": f"{web(base)}/{login}",
         "followers_url": f"{u}/followers", "following_url": f"{u}/following{{/other_user}}",
         "gists_url": f"{u}/gists{{/gist_id}}", "starred_url": f"{u}/starred{{/owner}}{{/repo}}",
         "subscriptions_url": f"{u}/subscriptions", "organizations_url": f"{u}/orgs",
@@ -72,7 +78,8 @@ def org_simple(base: str, org: dict) -> dict:
         "hooks_url": f"{o}/hooks", "issues_url": f"{o}/issues",
         "members_url": f"{o}/members{{/member}}",
         "public_members_url": f"{o}/public_members{{/member}}",
-        "avatar_url": f"{base}/_avatars/{org['id']}", "description": org.get("description"),
+        "avatar_url": f"{web(base)}/_avatars/{org['id']}",
+        "description": org.get("description"),
     }
 
 
@@ -85,7 +92,7 @@ def org_full(base: str, org: dict, state: State, owner_view: bool) -> dict:
         "location": "", "twitter_username": None, "is_verified": False,
         "has_organization_projects": True, "has_repository_projects": True,
         "public_repos": public, "public_gists": 0, "followers": 0, "following": 0,
-        "html_url": f"{base}/{org['login']}", "type": "Organization",
+        "html_url": f"{web(base)}/{org['login']}", "type": "Organization",
         "created_at": org["created_at"], "updated_at": org["updated_at"], "archived_at": None,
     })
     if owner_view:
@@ -117,7 +124,8 @@ def repo(base: str, state: State, r: dict, perm: str | None = None, full: bool =
         "id": r["id"], "node_id": node_id("Repository", r["id"]), "name": r["name"],
         "full_name": full_name, "private": r["private"], "owner": owner_of(base, state,
                                                                              r["owner"]),
-        "html_url": f"{base}/{full_name}", "description": r["description"], "fork": False,
+        "html_url": f"{web(base)}/{full_name}", "description": r["description"],
+        "fork": False,
         "url": a, "forks_url": f"{a}/forks", "keys_url": f"{a}/keys{{/key_id}}",
         "collaborators_url": f"{a}/collaborators{{/collaborator}}", "teams_url": f"{a}/teams",
         "hooks_url": f"{a}/hooks", "issue_events_url": f"{a}/issues/events{{/number}}",
@@ -142,9 +150,9 @@ def repo(base: str, state: State, r: dict, perm: str | None = None, full: bool =
     }
     open_issues = sum(1 for i in r["issues"].values() if i["state"] == "open")
     body.update({
-        "git_url": f"{base.replace('http', 'git', 1)}/{full_name}.git",
-        "ssh_url": f"git@{base.split('://', 1)[1].split(':')[0]}:{full_name}.git",
-        "clone_url": f"{base}/{full_name}.git", "svn_url": f"{base}/{full_name}",
+        "git_url": f"{web(base).replace('http', 'git', 1)}/{full_name}.git",
+        "ssh_url": f"git@{base.split('://', 1)[1].split(':')[0].split('/')[0]}:{full_name}.git",
+        "clone_url": f"{web(base)}/{full_name}.git", "svn_url": f"{web(base)}/{full_name}",
         "mirror_url": None, "homepage": r["homepage"], "language": None,
         "forks_count": 0, "forks": 0, "stargazers_count": 0, "watchers_count": 0,
         "watchers": 0, "size": 0, "default_branch": r["default_branch"],
@@ -181,7 +189,8 @@ def repo(base: str, state: State, r: dict, perm: str | None = None, full: bool =
 
 def team(base: str, state: State, org: dict, t: dict, full: bool = False) -> dict:
     o = org["login"]
-    u = f"{base}/orgs/{o}/teams/{t['slug']}"
+    # GitHub's team `url` is by ids; PyGithub's Team methods call it and its sub-paths.
+    u = f"{base}/organizations/{org['id']}/team/{t['id']}"
     parent = None
     if t.get("parent_id"):
         found = state.team_by_id(t["parent_id"])
@@ -194,7 +203,8 @@ def team(base: str, state: State, org: dict, t: dict, full: bool = False) -> dic
                                "repositories_url", "slug", "type")}
     body = {
         "id": t["id"], "node_id": node_id("Team", t["id"]), "url": u,
-        "html_url": f"{base}/orgs/{o}/teams/{t['slug']}", "name": t["name"], "slug": t["slug"],
+        "html_url": f"{web(base)}/orgs/{o}/teams/{t['slug']}", "name": t["name"],
+        "slug": t["slug"],
         "description": t["description"], "privacy": t["privacy"],
         "notification_setting": "notifications_enabled", "permission": t["permission"],
         "members_url": f"{u}/members{{/member}}", "repositories_url": f"{u}/repos",
@@ -227,7 +237,8 @@ def milestone(base: str, state: State, r: dict, m: dict) -> dict:
     issues = [i for i in r["issues"].values() if i.get("milestone") == m["number"]]
     creator = state.user(m["creator"])
     return {
-        "url": f"{a}/milestones/{m['number']}", "html_url": f"{base}/{r['owner']}/{r['name']}"
+        "url": f"{a}/milestones/{m['number']}",
+        "html_url": f"{web(base)}/{r['owner']}/{r['name']}"
         f"/milestone/{m['number']}", "labels_url": f"{a}/milestones/{m['number']}/labels",
         "id": m["id"], "node_id": node_id("Milestone", m["id"]), "number": m["number"],
         "state": m["state"], "title": m["title"], "description": m.get("description"),
@@ -252,7 +263,7 @@ def issue(base: str, state: State, r: dict, i: dict) -> dict:
         "id": i["id"], "node_id": node_id("Issue", i["id"]), "url": u,
         "repository_url": a, "labels_url": f"{u}/labels{{/name}}",
         "comments_url": f"{u}/comments", "events_url": f"{u}/events",
-        "html_url": f"{base}/{r['owner']}/{r['name']}/issues/{i['number']}",
+        "html_url": f"{web(base)}/{r['owner']}/{r['name']}/issues/{i['number']}",
         "number": i["number"], "state": i["state"],
         "title": i["title"], "body": i.get("body"),
         "user": account(base, user) if user else None, "labels": labels,
@@ -278,7 +289,7 @@ def comment(base: str, state: State, r: dict, c: dict) -> dict:
     return {
         "id": c["id"], "node_id": node_id("IssueComment", c["id"]),
         "url": f"{a}/issues/comments/{c['id']}",
-        "html_url": f"{base}/{r['owner']}/{r['name']}/issues/{c['issue']}#issuecomment-"
+        "html_url": f"{web(base)}/{r['owner']}/{r['name']}/issues/{c['issue']}#issuecomment-"
         f"{c['id']}",
         "issue_url": f"{a}/issues/{c['issue']}", "body": c["body"],
         "user": account(base, user) if user else None, "created_at": c["created_at"],

@@ -89,8 +89,32 @@ class State:
             return user
 
     def user_by_token(self, token: str) -> dict | None:
-        k = self.data["tokens"].get(token)
-        return self.users.get(k) if k else None
+        record = self.token_record(token)
+        return self.users.get(record["user"]) if record else None
+
+    # -- tokens ----------------------------------------------------------------------------------
+    # data["tokens"] maps a token to its record: {"user", "kind": "classic" | "fine_grained" |
+    # "installation", "permissions" (fine-grained kinds), "scopes" (classic), "expires_at"
+    # (installation tokens: ISO time or None), "org" (installation)}. A bare string is a record
+    # from an older state file: a classic token of that user with full scopes.
+    def token_record(self, token: str) -> dict | None:
+        record = self.data["tokens"].get(token)
+        if isinstance(record, str):
+            return {"user": record, "kind": "classic", "scopes": None, "permissions": None,
+                    "expires_at": None, "org": None}
+        return record
+
+    def add_token(self, login: str, kind: str, permissions: dict | None = None,
+                  scopes: list[str] | None = None, expires_at: str | None = None,
+                  org: str | None = None) -> str:
+        # GitHub's prefixes: ghp_ classic, github_pat_ fine-grained, ghs_ installation.
+        prefix = {"classic": "ghp_", "fine_grained": "github_pat_", "installation": "ghs_"}[kind]
+        token = prefix + secrets.token_hex(18)
+        with self.lock:
+            self.data["tokens"][token] = {
+                "user": key(login), "kind": kind, "permissions": permissions,
+                "scopes": scopes, "expires_at": expires_at, "org": key(org) if org else None}
+        return token
 
     def user(self, login: str) -> dict | None:
         return self.users.get(key(login))
