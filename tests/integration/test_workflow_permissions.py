@@ -134,3 +134,39 @@ def test_collect_workflow_token_is_exactly_what_collect_uses(semester):
     env.sandbox.set_clock(at("2026-12-13T12:00:00-05:00"))
     run_with_workflow_token(env, "collect.yml", "collect", "collect", "-o",
                             str(env.dir / "collected"))
+
+
+def test_a_missing_permission_stops_the_run_at_once_with_one_line(course_env):
+    env, sb = course_env, course_env.sandbox
+    grant = app_token_permissions("provision.yml", "provision")
+    grant["members"] = "read"  # an App configured with too little
+    env.tokens["app"] = sb.create_installation("dls", permissions=grant)
+    sb.clear_requests()
+    res = env.run("provision", "--yes", as_user="app")
+    assert res.code == 2, res
+    assert res.err.strip().splitlines() == [
+        "the token lacks a GitHub permission: creating team staff (POST /orgs/dls/teams) needs "
+        "members: write; grant it in the GitHub App's permissions (Settings > Developer "
+        "settings > GitHub Apps) and in the workflow's create-github-app-token step "
+        "(`permission-members: write`), or for a fine-grained token in its settings; then rerun"]
+    refused = [r for r in sb.requests() if r["status"] == 403 and r["path"] != "/user"]
+    assert len(refused) == 1  # no avalanche: nothing was tried after it
+    assert sb.requests()[-1] is not None and sb.requests()[-1]["path"] == "/orgs/dls/teams"
+    assert "FAILED" not in res.out and "rerun the same command" not in res.out
+
+
+def test_a_permission_missing_for_every_team_is_one_error_not_one_per_team(course_env):
+    env, sb = course_env, course_env.sandbox
+    grant = app_token_permissions("provision.yml", "provision")
+    del grant["workflows"]  # the starter files hold .github/workflows/deliverables.yml
+    env.tokens["app"] = sb.create_installation("dls", permissions=grant)
+    sb.clear_requests()
+    res = env.run("provision", "--yes", as_user="app")
+    assert res.code == 2, res
+    [line] = res.err.strip().splitlines()
+    assert line.startswith("the token lacks a GitHub permission: ")
+    assert "dls/final-sparse-squad" in line and "needs contents: write and workflows: write" \
+        in line and "`permission-workflows: write`" in line
+    assert [r["path"] for r in sb.requests() if r["status"] == 403 and r["path"] != "/user"] \
+        == [sb.requests()[-1]["path"]]
+    assert not [r for r in sb.requests() if "dense-crew" in r["path"]]  # the run stopped there

@@ -251,8 +251,8 @@ def missing_permission(accepted: str, method: str, url: str, what: str) -> Missi
     if "://" in path:
         path = "/" + path.split("://", 1)[1].split("/", 1)[-1]
     return MissingPermission(
-        f"the token lacks the GitHub permission {need}, needed for {what or path} "
-        f"({method} {path}); grant it in the GitHub App's permissions (Settings > Developer "
+        f"the token lacks a GitHub permission: {what or path} ({method} {path}) needs {need}; "
+        f"grant it in the GitHub App's permissions (Settings > Developer "
         f"settings > GitHub Apps) and in the workflow's create-github-app-token step "
         f"({inputs}), or for a fine-grained token in its settings; then rerun", 403)
 
