@@ -63,11 +63,10 @@ def used_permissions(requests: list[dict]) -> dict[str, str]:
         if r.get("git"):
             continue
         path = r["path"].split("?")[0].removeprefix("/api/v3")
-        for methods, pattern, perm in ROUTES:
-            if r["method"] in methods.split() and re.fullmatch(pattern, path):
-                break
-        else:
-            raise AssertionError(f"no permission known for {r['method']} {path}: add it to ROUTES")
+        found = [perm for methods, pattern, perm in ROUTES
+                 if r["method"] in methods.split() and re.fullmatch(pattern, path)]
+        assert found, f"no permission known for {r['method']} {path}: add it to ROUTES"
+        perm = found[0]
         if perm and RANK[perm[1]] > RANK.get(used.get(perm[0], ""), 0):
             used[perm[0]] = perm[1]
     return used
