@@ -118,6 +118,9 @@ class _Builder:
         teams = self._teams()
         milestones = self._milestones(when)
         staff = self.d.get("staff") or {}
+        for j, login in enumerate(staff.get("members", [])):
+            self.origins.setdefault(str(login).lower(),
+                                    self._where_text(("staff", "members", j)))
         repos = self.d["repos"]
         policy = self.d.get("policy") or {}
         grace = parse_duration(policy.get("grace", 0))

@@ -173,7 +173,7 @@ def _people(gh: GitHub, course: Course, teams: list[Team], obs: Observed) -> Non
     unknown = [m for m in missing if m.lower() not in members and m.lower() not in obs.failed
                and not gh.user_exists(m)]
     if unknown:
-        lines = [f"{course.origins.get(m.lower(), 'staff.members')}: GitHub has no user "
+        lines = [f"{course.origins.get(m.lower(), course.source)}: GitHub has no user "
                  f"'{m}'" for m in unknown]
         raise UsageError("\n".join(lines) + f"\n{len(unknown)} unknown login"
                          f"{'s' if len(unknown) != 1 else ''}: fix the course file or roster "
