@@ -146,3 +146,10 @@ def test_team_names_with_accents_and_emoji_work_end_to_end(course_env):
     res = env.run("provision", "--yes")
     assert res.code == 0 and "nothing to do: up to date" in res.out, res
     assert env.writes() == []
+    # the deadline check finds the teams and their members: issues assigned to them
+    sb.set_clock(sb.now().replace(year=2026, month=10, day=11))
+    res = env.run("check", "--milestone", "proposal", "--ledger", str(env.dir / "l.json"))
+    assert res.code == 1, res
+    [issue] = env.gh().get_repo("dls/final-my-team-name").get_issues()
+    assert sorted(a.login for a in issue.assignees) == ["dave", "erin", "frank"]
+    assert env.gh().get_repo("dls/final-equipe-unicode").get_issues().totalCount == 1
