@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from github import Auth, Github
 
+from . import openapi_check
 from .gitcli import authed, git
 
 pytestmark = pytest.mark.integration
@@ -81,11 +82,12 @@ def test_state_survives_a_restart(tmp_path):
 def test_temporary_state_is_removed_on_stop():
     from classroom_ops.sandbox import Sandbox
 
-    with Sandbox() as sb:
+    with Sandbox(capture=True) as sb:
         sb.create_org("tmp-org", owners=["o"])
         path = sb.app.data_dir
         assert path.exists()
         gh = Github(base_url=sb.api_url, auth=Auth.Token(sb.token("o")), retry=None)
         assert gh.get_organization("tmp-org").login == "tmp-org"
         gh.close()
+        assert openapi_check.validate(sb.exchanges()) == (1, [])
     assert not path.exists()
