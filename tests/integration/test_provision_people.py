@@ -86,6 +86,12 @@ def test_an_open_course_keeps_the_base_permission(course_env):
     assert env.gh().get_organization("dls").default_repository_permission == "read"
     # what the setting means: every student reads every team's repository
     assert env.gh("alice").get_repo("dls/final-dense-crew").get_contents("README.md")
+    # and a rerun neither mistakes the class for stray collaborators nor reads more
+    env.sandbox.clear_requests()
+    res = env.run("provision", "--yes")
+    assert res.code == 0 and "nothing to do: up to date" in res.out, res
+    assert "note:" not in res.out and env.writes() == []
+    assert len(env.sandbox.requests()) == 5 + 3
 
 
 def test_an_unknown_login_is_one_error_with_its_line_and_nothing_is_written(course_env):

@@ -14,6 +14,7 @@ from ..ghdata import Invitation, RepoInfo, TeamInfo
 from ..model import Course, Team
 
 PERMISSION_RANK = {"pull": 0, "triage": 1, "push": 2, "maintain": 3, "admin": 4}
+BASE_ROLE = {"read": "pull", "write": "push", "admin": "admin"}  # org base permission -> role
 
 
 @dataclass(frozen=True)
@@ -112,9 +113,13 @@ def _extras(course: Course, obs: Observed, team: Team) -> list[str]:
     known = {m.lower() for m in team.members} | {s.lower() for s in course.staff_members}
     known |= {i.lower() for i in obs.ignore}
     # Admins of a repository are the organization's owners (or were made so on purpose):
-    # provisioning never gives anyone admin, so it leaves them alone.
+    # provisioning never gives anyone admin, so it leaves them alone. Under an open base
+    # permission every org member reaches every repository at that level: not a stray grant
+    # (the plan deals with the base permission itself).
+    base = PERMISSION_RANK.get(BASE_ROLE.get(obs.base_permission or "", ""), -1)
     return sorted(x for x, role in obs.access.get(team.slug, {}).items()
-                  if x.lower() not in known and role != "admin")
+                  if x.lower() not in known and role != "admin"
+                  and PERMISSION_RANK.get(role, -1) > base)
 
 
 def make_plan(course: Course, obs: Observed, teams: list[Team] | None = None) -> Plan:
