@@ -109,3 +109,4 @@ class MissingPermission(StopRun):
     `permission-*` inputs, not in a rerun."""
 
     exit_code = EXIT_USAGE
+    github_message = ""  # GitHub's own message ("Resource not accessible by integration")

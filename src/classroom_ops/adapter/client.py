@@ -11,7 +11,7 @@ import base64
 from datetime import datetime
 from urllib.parse import quote
 
-from ..errors import GitHubError, NotFound, PermissionDenied
+from ..errors import GitHubError, MissingPermission, NotFound, PermissionDenied
 from ..ghdata import Invitation, Issue, Push, RepoInfo, TeamInfo, TreeEntry
 from .transport import Transport
 
@@ -67,8 +67,9 @@ class GitHub:
         and also a workflow's own GITHUB_TOKEN: callers must still prove what it may do)."""
         try:
             _, d = self.t.call("GET", "/user", what="the token's user")
-        except PermissionDenied as e:
-            if "by integration" not in str(e):
+        except (PermissionDenied, MissingPermission) as e:
+            # GitHub may name a permission for it too; no permission gives an installation a user
+            if "by integration" not in (getattr(e, "github_message", "") or str(e)):
                 raise
             return None
         return d["login"]

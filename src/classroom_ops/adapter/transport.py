@@ -124,8 +124,11 @@ class Transport:
                     backoff = min(backoff * 2, 60)
                     continue
                 if status == 403 and hdrs.get("x-accepted-github-permissions"):
-                    raise missing_permission(hdrs["x-accepted-github-permissions"], method,
-                                             url, what) from None
+                    err = missing_permission(hdrs["x-accepted-github-permissions"], method,
+                                             url, what)
+                    data = e.data if isinstance(e.data, dict) else {}
+                    err.github_message = str(data.get("message") or "")
+                    raise err from None
                 raise translate(e, what or url) from None
             except _NETWORK_ERRORS as e:
                 if attempt >= self.max_attempts:
