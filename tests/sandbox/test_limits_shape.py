@@ -80,6 +80,7 @@ def test_content_creation_is_limited_to_80_a_minute_on_the_sandbox_clock(fresh):
     assert status == 403
     assert body["message"].startswith("You have exceeded a secondary rate limit")
     assert headers["retry-after"] == "60"
+    assert sb.requests()[-1]["limited"] == "content_creation"
     # reads and edits are not content creation
     assert raw(sb, "GET", "/repos/acme/r/issues/1", token)[0] == 200
     assert raw(sb, "PATCH", "/repos/acme/r/issues/1", token, {"state": "closed"})[0] == 200
@@ -126,8 +127,10 @@ def test_the_api_also_answers_under_api_v3_as_on_enterprise_server(sandbox, gh, 
     # git stays at the host root
     git("clone", "-q", authed(r.clone_url, tokens["alice"]), str(tmp_path / "c"))
     assert (tmp_path / "c" / "README.md").exists()
+    sandbox.clear_requests()
     status, _, _ = raw(sandbox, "GET", "/api/v3/rate_limit", tokens[PROF])
     assert status == 200
+    assert [(e["path"], e.get("api_v3")) for e in sandbox.requests()] == [("/rate_limit", True)]
 
 
 def test_a_teams_url_is_githubs_and_answers_with_its_sub_paths(sandbox, gh, uid, tokens):

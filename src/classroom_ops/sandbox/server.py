@@ -168,6 +168,8 @@ class App:
         entry = {"method": method, "path": path, "query": {k: v for k, v in query.items()},
                  "status": 0, "login": login, "cost": 0, "points": points,
                  "time": iso(self.clock.now())}
+        if prefix:
+            entry["api_v3"] = True  # the path is logged as the router saw it, without /api/v3
         extra = {"X-GitHub-Request-Id": rid}
         fault = self.faults.take(method, path)
         if fault:
@@ -211,6 +213,7 @@ class App:
             if content_creating:
                 wait = self.content.wait(login)
                 if wait:
+                    entry["limited"] = "content_creation"
                     raise ApiError(403, SECONDARY_MESSAGE.format(rid=rid), doc=SECONDARY_DOC,
                                    headers={"retry-after": str(wait)})
             ctx = Ctx(self, method, route_path, query, headers, body, user, grant=grant,
