@@ -29,7 +29,9 @@ def seed_for(course, profile: str = "github.com") -> dict:
 @click.option("--state", "state_dir", type=click.Path(file_okay=False),
               help="Keep the sandbox's data here, so it survives a restart.")
 @click.option("--config", "seed_config", type=click.Path(dir_okay=False),
-              help="Seed the course's organization, staff and students from this course file.")
+              help="Seed the course's organization, staff and students from this course file "
+                   "(as on github.com: students are users whom provision invites; accept for "
+                   "one with POST /_sandbox/invitations/accept {\"login\"}).")
 @click.option("--info-file", type=click.Path(dir_okay=False),
               help="Write {api_url, git_url, admin_token, pid} as JSON once it accepts connections.")
 @click.option("--generate-delay", default=0.0, show_default=True, type=float,
