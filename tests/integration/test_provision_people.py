@@ -159,3 +159,19 @@ def test_team_names_with_accents_and_emoji_work_end_to_end(course_env):
     [issue] = env.gh().get_repo("dls/final-my-team-name").get_issues()
     assert sorted(a.login for a in issue.assignees) == ["dave", "erin", "frank"]
     assert env.gh().get_repo("dls/final-equipe-unicode").get_issues().totalCount == 1
+
+
+def test_a_new_ta_who_has_not_joined_is_invited_once(course_env):
+    env, sb = course_env, course_env.sandbox
+    env.config.write_text(env.config.read_text().replace("[prof-lee, ta-kim]",
+                                                        "[prof-lee, ta-kim, ta-lin]"))
+    env.tokens.update(sb.seed({"users": ["ta-lin"]}))  # a GitHub user, not in the org yet
+    assert env.run("provision", "--yes").code == 0
+    sb.clear_requests()
+    res = env.run("provision", "--yes")
+    assert res.code == 0 and "nothing to do: up to date" in res.out, res
+    assert env.writes() == []
+    env.join("ta-lin", *env.students())
+    assert env.gh("ta-lin").get_repo("dls/final-kv-cachers").permissions.maintain
+    sb.clear_requests()
+    assert env.run("provision", "--yes").code == 0 and env.writes() == []

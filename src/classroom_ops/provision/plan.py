@@ -139,8 +139,11 @@ def make_plan(course: Course, obs: Observed, teams: list[Team] | None = None) ->
         if not obs.staff_slug:
             steps.append(Step("create_staff_team", "", course.staff_team))
         for login in course.staff_members:
-            if login.lower() not in {m.lower() for m in obs.staff_members}:
-                steps.append(Step("add_staff_member", "", login))
+            if login.lower() in {m.lower() for m in obs.staff_members}:
+                continue
+            if login.lower() in obs.pending and obs.staff_slug:
+                continue  # invited to the staff team, not joined yet
+            steps.append(Step("add_staff_member", "", login, _again(obs, login)))
     waiting = 0
     for team in teams:
         repo = course.repo_for(team)
