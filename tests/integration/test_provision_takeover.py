@@ -108,3 +108,18 @@ def test_a_user_less_token_that_cannot_act_on_the_org_fails_the_pre_flight(cours
     assert "the token has no user (an installation token) and cannot list the teams of 'dls'" \
         in res.err
     assert env.writes() == []
+
+
+def test_a_staff_team_holding_someone_who_is_not_staff_is_refused(course_env):
+    env, sb = course_env, course_env.sandbox
+    env.tokens.update(sb.seed({"users": ["mallory"], "orgs": [{"login": "dls",
+                                                               "members": ["mallory"]}]}))
+    # an early member creates the team the course names as its staff team
+    env.gh("mallory").get_organization("dls").create_team(
+        "staff", description="Staff of Deep Learning at Scale", privacy="closed")
+    sb.clear_requests()
+    res = env.run("provision", "--yes")
+    assert res.code == 2, res
+    assert "the staff team 'staff' has members the course file does not list as staff: " \
+           "mallory" in res.err
+    assert env.writes() == []

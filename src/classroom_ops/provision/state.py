@@ -148,7 +148,24 @@ def observe(gh: GitHub, course: Course, teams: list[Team], me: str) -> Observed:
         else:
             obs.staff_members = gh.team_members(org, obs.staff_slug)
             obs.staff_repos = gh.team_repos(org, obs.staff_slug)
+            _check_staff(gh, course, obs, owners_read)
     return obs
+
+
+def _check_staff(gh: GitHub, course: Course, obs: Observed, owners_read: bool) -> None:
+    """The staff team gets maintain on every team repository: anyone in it who is not course
+    staff (say, a member who created a team called 'staff' before provisioning) would reach
+    every team's work. Refused, never adopted silently."""
+    known = {m.lower() for m in course.staff_members} | {obs.me.lower()}
+    extra = [m for m in obs.staff_members if m.lower() not in known]
+    if extra and not owners_read:
+        obs.ignore |= gh.org_owners(course.org)
+    extra = sorted(m for m in extra if m.lower() not in {i.lower() for i in obs.ignore})
+    if extra:
+        obs.refused.append(
+            f"the staff team '{course.staff_team}' has members the course file does not list "
+            f"as staff: {', '.join(extra)}; it would give them maintain on every team "
+            "repository: add them to staff.members, or remove them from the team on GitHub")
 
 
 def _people(gh: GitHub, course: Course, teams: list[Team], obs: Observed) -> None:
