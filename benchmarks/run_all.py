@@ -43,7 +43,8 @@ def table(results: dict) -> str:
     rows.append(head)
     rows.append("|" + "---|" * 10)
     names = {"provision_fresh_local": "provision fresh (local folder)",
-             "provision_rerun": "provision rerun",
+             "provision_rerun": "provision rerun, students invited",
+             "provision_rerun_joined": "provision rerun, students joined",
              "provision_fresh_template": "provision fresh (template repo)",
              "provision_rerun_template": "provision rerun (template repo)",
              "check_full": "check after 5 deadlines",

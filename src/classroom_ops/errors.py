@@ -95,10 +95,24 @@ class Unavailable(GitHubError):
     """5xx or dropped connections that outlasted our patience."""
 
 
-class RateLimited(ClassroomOpsError):
-    """A rate limit we cannot wait out. Not a GitHubError on purpose: per-team error handling
-    must not swallow it, because carrying on with the next team would only hammer GitHub."""
+class StopRun(ClassroomOpsError):
+    """An error every later request of the run would meet too. Not a GitHubError on purpose:
+    per-team error handling re-raises it (`except StopRun: raise`) instead of recording the same
+    failure for every team."""
 
     def __init__(self, message: str, status: int | None = None):
         super().__init__(redact(str(message)))
         self.status = status
+
+
+class RateLimited(StopRun):
+    """A rate limit we cannot wait out: carrying on with the next team would only hammer GitHub."""
+
+
+class MissingPermission(StopRun):
+    """GitHub named the permission the token lacks (403 with `X-Accepted-GitHub-Permissions`).
+    A configuration error: the fix is in the GitHub App's settings or the workflow's
+    `permission-*` inputs, not in a rerun."""
+
+    exit_code = EXIT_USAGE
+    github_message = ""  # GitHub's own message ("Resource not accessible by integration")

@@ -25,6 +25,17 @@ class TeamInfo:
     slug: str
     name: str
     id: int
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """An organization invitation: pending (`failed_at` None) or failed (expired, refused)."""
+
+    login: str
+    created_at: datetime | None
+    failed_at: datetime | None = None
+    failed_reason: str = ""
 
 
 @dataclass(frozen=True)

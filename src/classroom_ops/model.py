@@ -172,6 +172,10 @@ class Course:
     raw: dict = field(default_factory=dict, compare=False, repr=False)
     warnings: tuple = ()  # Problems of severity 'warning', shown by validate
     formation: Formation | None = None
+    # repos.private_between_teams: false leaves the organization's base permission alone
+    private_between_teams: bool = True
+    # login (lower case) -> "FILE:LINE" where the course file or roster names it, for errors
+    origins: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def staff_team_slug(self) -> str:

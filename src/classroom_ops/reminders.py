@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from .adapter import GitHub
 from .checks.judge import judge_files, latest
 from .checks.ledger import Ledger
-from .errors import ClassroomOpsError, RateLimited
+from .errors import ClassroomOpsError, StopRun
 from .ghdata import Issue, RepoInfo, TreeEntry
 from .model import Course, Finding, Milestone, Team
 from .rules import neutralize, render_finding_markdown
@@ -143,7 +143,7 @@ class Remind:
                     self._close(repo, team, m, d, number, None)
                     out.append(Reminder(team.slug, m.id, d, "would-expire" if self.dry_run
                                         else "expired", issue=number))
-            except RateLimited:
+            except StopRun:  # a rate limit or a missing permission stops the run
                 raise
             except ClassroomOpsError as e:
                 out.extend(Reminder(team.slug, m.id, d, "error", note=str(e)) for m, d in due)

@@ -26,7 +26,7 @@ def test_a_token_pasted_with_its_trailing_newline_works_and_is_never_printed(cou
     res = course_env.run_cli("provision", "--dry-run", "--debug", "-c", str(course_env.config),
                              "--api-url", course_env.sandbox.api_url)
     assert res.code == 0, res
-    assert "24 changes for 3 teams" in res.out
+    assert "25 changes for 3 teams" in res.out  # 24 + the base permission (issue 13)
     assert token not in res.out + res.err
 
 

@@ -73,6 +73,15 @@ class CourseEnv:
         return Github(base_url=self.sandbox.api_url, auth=Auth.Token(self.tokens[login]),
                       retry=None, seconds_between_requests=0, seconds_between_writes=0)
 
+    def students(self) -> list[str]:
+        return [m for t in self.course().teams for m in t.members]
+
+    def join(self, *logins: str) -> None:
+        """What students do after provisioning: accept the organization's e-mail invitation
+        (every student of the course when no login is given)."""
+        for login in logins or self.students():
+            self.sandbox.accept_invitations(login)
+
     def writes(self) -> list[dict]:
         return [r for r in self.sandbox.requests() if r["method"] != "GET"]
 
@@ -88,10 +97,11 @@ def sandbox():
         yield sb
 
 
-def make_course_env(sandbox, tmp_path, run_cli, monkeypatch, template=None) -> CourseEnv:
+def make_course_env(sandbox, tmp_path, run_cli, monkeypatch, template=None,
+                    profile: str = "github.com") -> CourseEnv:
     config = tmp_path / "classroom.yml"
     config.write_text(COURSE.format(template=template or (ROOT / "templates" / "repo")))
-    tokens = sandbox.seed(seed_for(load_course(config)))
+    tokens = sandbox.seed(seed_for(load_course(config), profile))
     return CourseEnv(sandbox, tmp_path, config, tokens, run_cli, monkeypatch)
 
 
@@ -108,6 +118,7 @@ def semester(course_env, tmp_path):
 
     course_env.sandbox.set_clock(datetime.fromisoformat("2026-09-01T12:00:00-04:00"))
     assert course_env.run("provision", "--yes").code == 0
+    course_env.join()  # the students accept their invitations in the first days
     course_env.work = tmp_path / "work"
     course_env.work.mkdir()
     return course_env

@@ -48,12 +48,14 @@ def test_provision_benchmark_runs(bench, tmp_path):
     assert code == (0 if data["ok"] else 1)
     [run] = data["runs"]
     assert set(run["workloads"]) == {"provision_fresh_local", "provision_rerun",
-                                     "provision_fresh_template", "provision_rerun_template"}
+                                     "provision_rerun_joined", "provision_fresh_template",
+                                     "provision_rerun_template"}
     for w in run["workloads"].values():
         assert WORKLOAD_KEYS <= set(w)
         assert w["exit_code"] == 0
     assert run["workloads"]["provision_fresh_local"]["writes_per_team_max"] > 0
-    assert run["workloads"]["provision_rerun"]["writes"] == 0
+    assert run["workloads"]["provision_rerun"]["writes"] == 0  # students still invited
+    assert run["workloads"]["provision_rerun_joined"]["writes"] == 0
     names = {b["name"] for b in run["budgets"]}
     assert any("template repository" in n and "writes per team" in n for n in names)
     _check_budgets(data)

@@ -62,6 +62,7 @@ def term(sandbox, tmp_path, run_cli, monkeypatch):
     env = CourseEnv(sandbox, tmp_path, config, tokens, run_cli, monkeypatch)
     sandbox.set_clock(at("2026-09-01T12:00:00-04:00"))
     assert env.run("provision", "--yes").code == 0
+    env.join()  # the students accept their invitations
     env.work = tmp_path / "work"
     env.work.mkdir()
     env.archive = tmp_path / "archive"

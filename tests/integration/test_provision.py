@@ -10,20 +10,12 @@ from github import GithubException
 
 pytestmark = pytest.mark.integration
 
-# Tests the sandbox's github.com defaults (issue 12) make fail until the tool is fixed (issue 13).
-BASE_READ = ("issue 13: under github.com's default base permission (read) every student reads "
-             "every team's private repository; provisioning must set the org's "
-             "default_repository_permission to none (PATCH /orgs/{org}) or refuse to run")
-READS_ALL = ("issue 13: under the default base permission (read) GET /repos/{o}/{r}/"
-             "collaborators lists every org member, so the rerun's one-read-per-team check sees "
-             "strangers and reads more (14 requests); set the base permission to none or "
-             "compare only direct and team grants")
-
-
 def test_fresh_course_from_the_starter_folder(course_env):
     res = course_env.run("provision", "--yes")
     assert res.code == 0, res
     assert "3 teams done, 0 failed" in res.out
+    assert "9 students invited to dls" in res.out
+    course_env.join()  # the students accept GitHub's e-mail invitation
 
     gh = course_env.gh()
     repo = gh.get_repo("dls/final-sparse-squad")
@@ -53,9 +45,9 @@ def test_fresh_course_from_the_starter_folder(course_env):
                                                              "kv-cachers")}
 
 
-@pytest.mark.xfail(strict=True, reason=BASE_READ + " (403, not 404, on another team's repo)")
 def test_students_push_to_their_own_repository_only(course_env):
     assert course_env.run("provision", "--yes").code == 0
+    course_env.join("alice")
     alice = course_env.gh("alice")
     own = alice.get_repo("dls/final-sparse-squad")
     own.create_file("notes.md", "add notes", "hello")
@@ -65,7 +57,6 @@ def test_students_push_to_their_own_repository_only(course_env):
     assert e.value.status == 404  # a private repository it cannot see
 
 
-@pytest.mark.xfail(strict=True, reason=READS_ALL)
 def test_rerun_writes_nothing_and_reads_little(course_env):
     assert course_env.run("provision", "--yes").code == 0
     course_env.sandbox.clear_requests()
@@ -90,17 +81,16 @@ def test_without_yes_outside_a_terminal_it_refuses(course_env):
     assert course_env.writes() == []
 
 
-@pytest.mark.xfail(strict=True, reason=BASE_READ + " (carol still reads her old team's repo)")
 def test_roster_change_touches_only_what_changed(course_env):
     assert course_env.run("provision", "--yes").code == 0
+    course_env.join()  # weeks later: everyone joined
     # carol leaves Sparse Squad for Dense Crew; jo joins KV Cachers.
     text = course_env.config.read_text()
     text = text.replace("[alice, bob, carol]", "[alice, bob]")
     text = text.replace("[dave, erin, frank]", "[dave, erin, frank, carol]")
     text = text.replace("[gina, hal, ivy]", "[gina, hal, ivy, jo]")
     course_env.config.write_text(text)
-    course_env.tokens.update(course_env.sandbox.seed({"users": ["jo"], "orgs": [
-        {"login": "dls", "members": ["jo"]}]}))
+    course_env.tokens.update(course_env.sandbox.seed({"users": ["jo"]}))
     course_env.sandbox.clear_requests()
 
     plan = course_env.run("provision", "--dry-run")
@@ -117,6 +107,7 @@ def test_roster_change_touches_only_what_changed(course_env):
         ("PUT", "/orgs/dls/teams/dense-crew/memberships/carol"),
         ("PUT", "/orgs/dls/teams/kv-cachers/memberships/jo"),
     ]
+    course_env.join("jo")
     carol = course_env.gh("carol")
     with pytest.raises(GithubException) as e:
         carol.get_repo("dls/final-sparse-squad").get_contents("README.md")
@@ -173,7 +164,6 @@ def test_from_a_plain_github_template_only_the_rules_file_is_written(sandbox, tm
     assert env.run("provision", "--yes").code == 0 and env.writes() == []
 
 
-@pytest.mark.xfail(strict=True, reason=READS_ALL)
 def test_rerun_reads_one_request_per_team_when_tas_are_not_owners(sandbox, tmp_path, run_cli,
                                                                   monkeypatch):
     from support import ROOT
@@ -196,8 +186,9 @@ def test_rerun_reads_one_request_per_team_when_tas_are_not_owners(sandbox, tmp_p
     sandbox.clear_requests()
     assert env.run("provision", "--yes").code == 0 and env.writes() == []
     paths = [r["path"] for r in sandbox.requests()]
-    # the token's user and role, the org's repositories and teams, then one read per team
-    assert len(paths) == 4 + 3, paths
+    # the token's user and role, the org (base permission), its repositories and teams, then
+    # one read per team; nobody is missing, so no invitation list is read
+    assert len(paths) == 5 + 3, paths
     assert sum(p.endswith("/collaborators") for p in paths) == 3
 
     # the TA drops out of the staff team by hand: the rerun notices and puts them back
@@ -216,12 +207,14 @@ def test_with_a_github_app_installation_token(course_env):
     env.tokens["app"] = sb.create_installation("dls")
     res = env.run("provision", "--yes", as_user="app")
     assert res.code == 0, res
+    env.join()
     team = env.gh().get_organization("dls").get_team_by_slug("dense-crew")
     assert sorted(m.login for m in team.get_members()) == ["dave", "erin", "frank"]
     # no creator to remove: one write fewer per team than with a user's token
     writes = env.writes()
     assert not [w for w in writes if w["method"] == "DELETE"]
-    assert len(writes) == 3 + 3 * 9  # staff team and its 2 members, then 9 per team
+    # the base permission, the staff team and its 2 members, then 9 per team
+    assert len(writes) == 1 + 3 + 3 * 9
     sb.clear_requests()
     assert env.run("provision", "--yes", as_user="app").code == 0 and env.writes() == []
     sb.set_clock(sb.now().replace(year=2026, month=10, day=11))

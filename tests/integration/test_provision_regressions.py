@@ -42,6 +42,7 @@ def test_a_team_permission_beyond_push_is_set_after_creating_the_team(course_env
     posts = [r for r in env.sandbox.requests() if r["method"] == "POST"
              and r["path"] == "/orgs/dls/teams"]
     assert posts
+    env.join("gina")
     assert env.gh("gina").get_repo("dls/final-kv-cachers").permissions.maintain
 
 

@@ -30,6 +30,7 @@ def after_deadline(course_env, tmp_path):
     env, sb = course_env, course_env.sandbox
     sb.set_clock(at("2026-09-01T12:00:00-04:00"))
     assert env.run("provision", "--yes").code == 0
+    env.join()  # the students accept their invitations
     env.work = tmp_path / "work"
     env.work.mkdir()
     sb.set_clock(at("2026-10-08T20:00:00-04:00"))

@@ -75,6 +75,7 @@ def build_term(env, tmp_path) -> dict:
     env.config.write_text(text)
     env.sandbox.set_clock(at("2026-09-01T12:00:00-04:00"))
     assert env.run("provision", "--yes").code == 0
+    env.join()  # in the first days every student accepts the invitation
     env.work = tmp_path / "work"
     env.work.mkdir()
     sha = {}
@@ -294,3 +295,46 @@ def test_under_actions_the_markdown_goes_to_the_job_summary(term, monkeypatch):
     assert (env.dir / "runner" / "classroom-ops-status.html").read_text().startswith(
         "<!DOCTYPE html>")
     assert "dashboard" in outputs.read_text()
+
+
+def test_who_has_not_joined_is_shown_per_team_with_the_invitation_date(course_env):
+    env, sb = course_env, course_env.sandbox
+    sb.set_clock(at("2026-09-01T12:00:00-04:00"))
+    assert env.run("provision", "--yes").code == 0
+    env.join(*[s for s in env.students() if s not in ("carol", "hal")])
+    sb.set_clock(at("2026-09-06T12:00:00-04:00"))
+    env.join("hal")  # hal joins late; carol never does
+    env.ledgers = []
+    res, data = status(env)
+    assert res.code == 0, res
+    assert "not joined yet (1):\n  sparse-squad: carol (invited 2026-09-01)\n" in res.out
+    assert [p["login"] for p in data["not_joined"]] == ["carol"]
+    env.config.write_text(env.config.read_text().replace("[dave, erin, frank]",
+                                                        "[dave, erin, frank, jo]"))
+    env.tokens.update(sb.seed({"users": ["jo"]}))  # added to the roster, not provisioned yet
+    sb.set_clock(at("2026-09-09T12:00:00-04:00"))  # carol's invitation expired on the 8th
+    sb.clear_requests()
+    res, data = status(env)
+    assert res.code == 0, res
+    assert "not joined yet (2):" in res.out
+    assert "  sparse-squad: carol (invitation expired 2026-09-08: a provision rerun invites " \
+           "again)" in res.out
+    assert "  dense-crew: jo (not invited yet: run provision)" in res.out
+    carol = data["not_joined"][0]
+    # the sandbox clock runs: the invitation was sent within seconds of 12:00 EDT
+    assert carol["invited_at"].startswith("2026-09-01T16:00:")
+    assert carol["failed_at"].startswith("2026-09-08T16:00:")
+    assert data["not_joined"] == [
+        {"team": "sparse-squad", "login": "carol", "state": "expired",
+         "invited_at": carol["invited_at"], "failed_at": carol["failed_at"],
+         "reason": "Invitation expired. User did not accept this invite for 7 days."},
+        {"team": "dense-crew", "login": "jo", "state": "not invited", "invited_at": None,
+         "failed_at": None, "reason": ""}]
+    page = (env.dir / "out" / "status.html").read_text()
+    assert 'data-login="carol"' in page and "Not joined yet" in page
+    assert "### Not joined yet" in (env.dir / "out" / "status.md").read_text()
+    paths = [r["path"] for r in sb.requests()]
+    # three organization-wide lists, whatever the number of teams
+    assert [p for p in paths if "invitations" in p or p.endswith("/members")] == [
+        "/orgs/dls/members", "/orgs/dls/invitations", "/orgs/dls/failed_invitations"]
+

@@ -11,8 +11,8 @@ import base64
 from datetime import datetime
 from urllib.parse import quote
 
-from ..errors import GitHubError, NotFound, PermissionDenied
-from ..ghdata import Comment, Issue, Push, RepoInfo, TeamInfo, Thread, TreeEntry
+from ..errors import GitHubError, MissingPermission, NotFound, PermissionDenied
+from ..ghdata import Comment, Invitation, Issue, Push, RepoInfo, TeamInfo, Thread, TreeEntry
 from .transport import Transport
 
 
@@ -39,6 +39,20 @@ def _parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def _team(d: dict) -> TeamInfo:
+    return TeamInfo(d["slug"], d["name"], d["id"], d.get("description") or "")
+
+
+def _invitation(d: dict) -> Invitation | None:
+    login = d.get("login")
+    if not login:  # an invitation by e-mail address names no GitHub user
+        return None
+    at = d.get("created_at")
+    failed = d.get("failed_at")
+    return Invitation(login, _parse_time(at) if at else None,
+                      _parse_time(failed) if failed else None, d.get("failed_reason") or "")
+
+
 class GitHub:
     def __init__(self, api_url: str, token: str, *, write_delay: float = 1.0, **kw):
         self.t = Transport(api_url, token, write_delay=write_delay, **kw)
@@ -50,12 +64,49 @@ class GitHub:
 
     # -- identity and organization ------------------------------------------------------------
     def whoami(self) -> str | None:
-        """The token's user, or None for a GitHub App installation token (it has no user)."""
+        """The token's user, or None for a token without one: GitHub answers `GET /user` with
+        403 "Resource not accessible by integration" for installation tokens (a GitHub App's,
+        and also a workflow's own GITHUB_TOKEN: callers must still prove what it may do)."""
         try:
             _, d = self.t.call("GET", "/user", what="the token's user")
-        except PermissionDenied:
+        except (PermissionDenied, MissingPermission) as e:
+            # GitHub may name a permission for it too; no permission gives an installation a user
+            if "by integration" not in (getattr(e, "github_message", "") or str(e)):
+                raise
             return None
         return d["login"]
+
+    def user_exists(self, login: str) -> bool:
+        try:
+            _, d = self.t.call("GET", f"/users/{quote(login)}", what=f"user {login}")
+        except NotFound:
+            return False
+        return d.get("type") != "Organization"
+
+    def org_settings(self, org: str) -> dict:
+        """`GET /orgs/{org}`: owners (and tokens with organization administration) also see
+        settings such as `default_repository_permission`."""
+        _, d = self.t.call("GET", f"/orgs/{org}", what=f"organization {org}")
+        return d
+
+    def set_base_permission(self, org: str, permission: str) -> None:
+        self.t.call("PATCH", f"/orgs/{org}", body={"default_repository_permission": permission},
+                    what=f"setting {org}'s base permission to {permission}")
+
+    def org_members(self, org: str) -> set[str]:
+        items = self.t.paginate(f"/orgs/{org}/members", what=f"members of {org}")
+        return {d["login"] for d in items}
+
+    def org_invitations(self, org: str) -> list[Invitation]:
+        """Pending invitations of the whole organization, in one paginated list."""
+        items = self.t.paginate(f"/orgs/{org}/invitations", what=f"{org}'s pending invitations")
+        return [i for i in map(_invitation, items) if i]
+
+    def failed_invitations(self, org: str) -> list[Invitation]:
+        """Invitations that expired or failed, in one paginated list."""
+        items = self.t.paginate(f"/orgs/{org}/failed_invitations",
+                                what=f"{org}'s failed invitations")
+        return [i for i in map(_invitation, items) if i]
 
     def server_time(self) -> datetime:
         return self.t.server_time()
@@ -119,20 +170,31 @@ class GitHub:
     # -- teams --------------------------------------------------------------------------------
     def teams(self, org: str) -> dict[str, TeamInfo]:
         items = self.t.paginate(f"/orgs/{org}/teams", what=f"{org}'s teams")
-        return {d["slug"]: TeamInfo(d["slug"], d["name"], d["id"]) for d in items}
+        return {d["slug"]: _team(d) for d in items}
 
     def get_team(self, org: str, slug: str) -> TeamInfo:
         _, d = self.t.call("GET", f"/orgs/{org}/teams/{slug}", what=f"team {slug}")
-        return TeamInfo(d["slug"], d["name"], d["id"])
+        return _team(d)
 
-    def create_team(self, org: str, name: str, slug: str, *, description: str = "",
+    def org_teams_visible(self, org: str) -> None:
+        """One cheap read that needs the organization permission `members` (see preflight)."""
+        self.t.call("GET", f"/orgs/{org}/teams", params={"per_page": 1},
+                    what=f"{org}'s teams")
+
+    def team_named(self, org: str, name: str) -> TeamInfo | None:
+        """The team called `name` (GitHub compares team names without case), from the list:
+        its slug is GitHub's to choose, so it is never guessed here."""
+        low = name.lower()
+        return next((t for t in self.teams(org).values() if t.name.lower() == low), None)
+
+    def create_team(self, org: str, name: str, *, description: str = "",
                     repo: str | None = None, permission: str = "pull") -> TeamInfo:
         body: dict = {"name": name, "description": description, "privacy": "closed"}
         if repo:
             body.update(repo_names=[repo], permission=permission)
         _, d = self.t.call("POST", f"/orgs/{org}/teams", body=body,
-                           probe=lambda: self.get_team(org, slug), what=f"creating team {name}")
-        return d if isinstance(d, TeamInfo) else TeamInfo(d["slug"], d["name"], d["id"])
+                           probe=lambda: self.team_named(org, name), what=f"creating team {name}")
+        return d if isinstance(d, TeamInfo) else _team(d)
 
     def team_members(self, org: str, slug: str) -> set[str]:
         items = self.t.paginate(f"/orgs/{org}/teams/{slug}/members", what=f"members of {slug}")
@@ -376,13 +438,6 @@ class GitHub:
         _, d = self.t.call("PATCH", f"/repos/{full_name}/issues/comments/{comment_id}",
                            body={"body": body}, what=f"updating a comment in {full_name}")
         return _comment(d)
-
-    def user_exists(self, login: str) -> bool:
-        try:
-            _, d = self.t.call("GET", f"/users/{quote(login)}", what=f"user {login}")
-        except NotFound:
-            return False
-        return d.get("type") != "Organization"
 
     def invite_by_email(self, org: str, email: str, team_ids: list[int]) -> None:
         """An organization invitation by e-mail address, into `team_ids` once accepted."""

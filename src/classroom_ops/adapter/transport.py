@@ -28,6 +28,7 @@ from ..errors import (
     AlreadyExists,
     AuthError,
     GitHubError,
+    MissingPermission,
     NotFound,
     PermissionDenied,
     RateLimited,
@@ -122,6 +123,12 @@ class Transport:
                     self._wait(backoff)
                     backoff = min(backoff * 2, 60)
                     continue
+                if status == 403 and hdrs.get("x-accepted-github-permissions"):
+                    err = missing_permission(hdrs["x-accepted-github-permissions"], method,
+                                             url, what)
+                    data = e.data if isinstance(e.data, dict) else {}
+                    err.github_message = str(data.get("message") or "")
+                    raise err from None
                 raise translate(e, what or url) from None
             except _NETWORK_ERRORS as e:
                 if attempt >= self.max_attempts:
@@ -232,6 +239,25 @@ def _next_link(link: str) -> str | None:
         if len(section) >= 2 and section[1].strip() == 'rel="next"':
             return section[0].strip()[1:-1]
     return None
+
+
+def missing_permission(accepted: str, method: str, url: str, what: str) -> MissingPermission:
+    """One line: which permission, for what request, and where to grant it. GitHub lists every
+    set of permissions that would do, sets separated by ';', permissions in a set by ','."""
+    sets = [[p.strip().replace("=", ": ") for p in s.split(",") if p.strip()]
+            for s in accepted.split(";")]
+    sets = [s for s in sets if s]
+    need = " or ".join(" and ".join(s) for s in sets) or accepted.strip()
+    inputs = " ".join(f"`permission-{p.split(':')[0].replace('_', '-')}: {p.split(': ')[-1]}`"
+                      for p in (sets[0] if sets else []))
+    path = url.split("?")[0]
+    if "://" in path:
+        path = "/" + path.split("://", 1)[1].split("/", 1)[-1]
+    return MissingPermission(
+        f"the token lacks a GitHub permission: {what or path} ({method} {path}) needs {need}; "
+        f"grant it in the GitHub App's permissions (Settings > Developer "
+        f"settings > GitHub Apps) and in the workflow's create-github-app-token step "
+        f"({inputs}), or for a fine-grained token in its settings; then rerun", 403)
 
 
 def translate(e: GithubException, what: str) -> GitHubError:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..adapter import GitHub
-from ..errors import ClassroomOpsError, RateLimited, UsageError
+from ..errors import ClassroomOpsError, StopRun, UsageError
 from ..ghdata import Issue, Push, RepoInfo, TreeEntry
 from ..model import Course, Finding, Milestone, Team
 from ..timeline import format_deadline, zone
@@ -128,7 +128,7 @@ class OrgCheck:
                 continue
             try:
                 self._milestone(ctx, m, deadline, cell)
-            except RateLimited:
+            except StopRun:
                 raise
             except ClassroomOpsError as e:
                 if cell.status == "pending":  # not judged: the cell is an error

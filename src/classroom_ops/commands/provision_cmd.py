@@ -94,6 +94,7 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
 
         setup_hub(gh, course, log=lambda s: out.line(f"hub: {s}"))
     failed = [r for r in results if r.error]
+    invited = sum(len(r.invited) for r in results)
     out.line("")
     out.line(f"{'team':24} {'result':8} changes")
     for r in results:
@@ -101,6 +102,11 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
     st = gh.stats
     out.line(f"{len(results) - len(failed)} teams done, {len(failed)} failed; "
              f"{st.reads} reads, {st.writes} writes, {st.retries} retries")
+    if invited:
+        out.line(f"{invited} student{'s' if invited != 1 else ''} invited to {course.org}: each "
+                 "joins their team on accepting GitHub's e-mail invitation (valid 7 days); "
+                 "`classroom-ops status` lists who has not, a rerun invites again when one "
+                 "expired")
     if failed:
         for r in failed:
             out.line(f"error: {r.slug}: {r.error}")

@@ -7,14 +7,18 @@ import click
 from ..config import load_course
 
 
-def seed_for(course) -> dict:
-    """The course's people as plain data (the sandbox knows nothing of course files): the first
-    staff member owns the organization, as an instructor does; TAs and students are members."""
+def seed_for(course, profile: str = "github.com") -> dict:
+    """The course's people as plain data (the sandbox knows nothing of course files), as on a
+    fresh github.com organization: the first staff member owns it, as an instructor does; TAs
+    are members; students are only GitHub users, whom provisioning invites (they join when they
+    accept). The `friendly` profile accepts every invitation at once, for rehearsals that do not
+    care."""
     students = [login for t in course.teams for login in t.members]
     staff = list(course.staff_members)
     return {
+        "profile": profile,
         "users": staff + students,
-        "orgs": [{"login": course.org, "owners": staff[:1], "members": staff[1:] + students}],
+        "orgs": [{"login": course.org, "owners": staff[:1], "members": staff[1:]}],
     }
 
 
@@ -25,7 +29,9 @@ def seed_for(course) -> dict:
 @click.option("--state", "state_dir", type=click.Path(file_okay=False),
               help="Keep the sandbox's data here, so it survives a restart.")
 @click.option("--config", "seed_config", type=click.Path(dir_okay=False),
-              help="Seed the course's organization, staff and students from this course file.")
+              help="Seed the course's organization, staff and students from this course file "
+                   "(as on github.com: students are users whom provision invites; accept for "
+                   "one with POST /_sandbox/invitations/accept {\"login\"}).")
 @click.option("--info-file", type=click.Path(dir_okay=False),
               help="Write {api_url, git_url, admin_token, pid} as JSON once it accepts connections.")
 @click.option("--generate-delay", default=0.0, show_default=True, type=float,

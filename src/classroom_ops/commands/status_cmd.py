@@ -13,6 +13,7 @@ from ..dashboard import build_status, load_entries, to_json
 from ..dashboard.html import render
 from ..dashboard.markdown import markdown
 from ..dashboard.model import LABELS, STATES
+from ..dashboard.people import not_joined, people_lines
 from ..fileio import write_atomic
 from ..formation.provisioning import registered
 from ..output import Reporter, json_report
@@ -49,10 +50,15 @@ def status(ctx, html_path, json_path, md_path, ledger_paths) -> int:
                       ledgers=[str(p) for p in paths],
                       log=out.line if settings.verbose else lambda s: None)
 
+    st.not_joined = not_joined(gh, course)
     for line in _table(st):
         out.line(line)
     total = st.counts()
     out.line(", ".join(f"{LABELS[s]}: {total[s]}" for s in STATES if total[s]))
+    if st.not_joined:
+        out.line(f"not joined yet ({len(st.not_joined)}):")
+        for line in people_lines(st.not_joined):
+            out.line(f"  {line}")
     for w in st.warnings:
         out.line(f"warning: {w}")
 

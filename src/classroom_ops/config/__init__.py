@@ -159,6 +159,7 @@ class _Builder:
         self.base_dir = base_dir
         self.problems: list[Problem] = []
         self.roster_rows: dict[str, object] = {}  # login (lower case) -> RosterRow
+        self.origins: dict[str, str] = {}
 
     def err(self, path, message, **kw):
         self.problems.append(self.src.problem(path, message, **kw))
@@ -204,6 +205,9 @@ class _Builder:
         teams = self._teams()
         milestones = self._milestones(when)
         staff = self.d.get("staff") or {}
+        for j, login in enumerate(staff.get("members", [])):
+            self.origins.setdefault(str(login).lower(),
+                                    self._where_text(("staff", "members", j)))
         repos = self.d["repos"]
         policy = self.d.get("policy") or {}
         grace = self._grace(policy)
@@ -264,6 +268,8 @@ class _Builder:
             source=self.src.file, raw=self.d,
             warnings=tuple(p for p in self.problems if p.severity == "warning"),
             formation=formation,
+            private_between_teams=repos.get("private_between_teams", True),
+            origins=self.origins,
         )
 
     def _formation(self, when, milestones, members, staff) -> Formation | None:
@@ -372,6 +378,7 @@ class _Builder:
             entries = self._roster_entries()
         teams: list[Team] = []
         seen_slug: dict[str, str] = {}
+        staff_slug = slugify((self.d.get("staff") or {}).get("team", "staff"))
         seen_login: dict[str, str] = {}
         for name, where, logins in entries:
             slug = slugify(name)
@@ -381,6 +388,11 @@ class _Builder:
             if slug in seen_slug:
                 self._at(where, f"teams '{seen_slug[slug]}' and '{name}' both have the slug "
                                 f"'{slug}'; rename one")
+                continue
+            if slug == staff_slug:
+                # Provisioning would otherwise manage the staff team's members as a course team.
+                self._at(where, f"team '{name}' has the slug '{slug}' of the staff team "
+                                "(staff.team); rename the team")
                 continue
             seen_slug[slug] = name
             if not logins:
@@ -395,8 +407,13 @@ class _Builder:
                 elif key in seen_login:
                     self._at(lwhere, f"'{login}' is listed twice in team '{name}'")
                 seen_login[key] = name
+                self.origins.setdefault(key, self._where_text(lwhere))
             teams.append(Team(name, slug, tuple(login for login, _ in logins)))
         return teams
+
+    def _where_text(self, where) -> str:
+        p = where if isinstance(where, Problem) else self.src.problem(where, "")
+        return f"{p.file}:{p.line}" if p.line else p.file
 
     def _at(self, where, message: str) -> None:
         if isinstance(where, Problem):  # a roster row: its own file and line

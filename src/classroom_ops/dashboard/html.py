@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from ..checks.issue_text import human_delta
 from .model import LABELS, STATES, Status, StatusCell
+from .people import by_team
 
 SYMBOLS = {"excused": "–", "on_time": "✓", "late": "◷", "missing": "✗", "extension": "+", "pending": "…",
            "not_checked": "?", "error": "!"}
@@ -118,4 +119,5 @@ def render(status: Status) -> str:
         states=STATES, labels=LABELS, symbols=SYMBOLS, counts=status.counts(),
         chart=chart(status), safe_url=safe_url, when=status.when,
         milestones={m.id: m for m in course.milestones},
+        not_joined=by_team(status.not_joined),
     )

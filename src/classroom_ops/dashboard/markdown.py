@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..rules import neutralize
 from .model import LABELS, STATES, Status, StatusCell
+from .people import people_lines
 
 SYMBOLS = {"on_time": "✅", "late": "⏰", "missing": "❌", "extension": "➕", "pending": "⏳",
            "not_checked": "❔", "error": "⚠️", "excused": "➖"}
@@ -57,6 +58,9 @@ def markdown(status: Status) -> str:
     if unchecked:
         lines += ["", f"{len(unchecked)} deadline(s) passed without a check in the ledger: run "
                   "`classroom-ops check` (or the deadline-check workflow)."]
+    if status.not_joined:
+        lines += ["", "### Not joined yet"]
+        lines.extend(f"- {neutralize(line, 400)}" for line in people_lines(status.not_joined))
     for w in status.warnings:
         lines.append(f"- warning: {neutralize(w, 400)}")
     return "\n".join(lines) + "\n"

@@ -16,10 +16,11 @@ from ..checks.issue_text import human_delta
 from ..checks.judge import judge_files
 from ..checks.judgment import CELL_STATES, is_current, load_ledgers
 from ..checks.ledger import Entry
-from ..errors import ClassroomOpsError, RateLimited
+from ..errors import ClassroomOpsError, StopRun
 from ..ghdata import RepoInfo, TreeEntry
 from ..model import Course, Milestone, Team
 from ..timeline import format_deadline, zone
+from .people import people_json
 
 # Worst first: the order a "sort by this milestone" puts teams in (defined with the judgments).
 STATES = CELL_STATES
@@ -94,6 +95,7 @@ class Status:
     milestones: list[MilestoneCol]
     warnings: list[str]
     ledgers: list[str]
+    not_joined: list = field(default_factory=list)  # people.NotJoined, set by the status command
 
     @property
     def cells(self) -> list[StatusCell]:
@@ -151,7 +153,7 @@ def build_status(gh: GitHub, course: Course, entries: dict[tuple[str, str], Entr
         if open_cells and repo is not None:
             try:
                 _in_place(reader, course, repo, open_cells)
-            except RateLimited:
+            except StopRun:
                 raise
             except ClassroomOpsError as e:
                 for c in open_cells:
@@ -267,6 +269,7 @@ def to_json(status: Status) -> dict:
         "teams": [{"slug": r.slug, "name": r.name, "repo": r.repo, "repo_url": r.repo_url}
                   for r in status.teams],
         "cells": [_cell_json(c) for c in status.cells],
+        "not_joined": people_json(status.not_joined),
         "warnings": status.warnings,
     }
 

@@ -99,7 +99,7 @@ def setup_hub(gh, course: Course, *, dry_run: bool = False,
     except NotFound:
         team = None
         if step(f"create team {STUDENTS_TEAM} (read access to {f.repo})") and repo is not None:
-            team = gh.create_team(org, STUDENTS_TEAM, STUDENTS_TEAM, repo=full, permission="pull",
+            team = gh.create_team(org, STUDENTS_TEAM, repo=full, permission="pull",
                                   description=f"Students of {course.name}")
     access = gh.team_repos(org, STUDENTS_TEAM) if team is not None else {}
     if team is not None and access.get(full) != "pull" and step(f"give {STUDENTS_TEAM} read "

@@ -22,7 +22,7 @@ from datetime import datetime
 from ..adapter import GitHub
 from ..adapter.client import issue_comments
 from ..checks.ledger import Entry, Ledger
-from ..errors import ClassroomOpsError, RateLimited
+from ..errors import ClassroomOpsError, StopRun
 from ..ghdata import Comment, Issue, RepoInfo
 from ..model import Course, Milestone, Team
 from ..timeline import format_deadline, zone
@@ -165,7 +165,7 @@ class MeetingSync:
                 continue
             try:
                 self._read(ctx, m, board)
-            except RateLimited:
+            except StopRun:  # a rate limit or a missing permission stops the run
                 raise
             except ClassroomOpsError as e:
                 res.status, res.note = "error", str(e)

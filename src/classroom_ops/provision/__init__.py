@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..adapter import GitHub
+from ..errors import UsageError
 from ..model import Course
 from .apply import Applier, TeamResult
 from .plan import Plan, make_plan
@@ -47,5 +48,9 @@ def prepare(gh: GitHub, course: Course, course_dir: Path, only: list[str] | None
     if template_files is not None:
         check_templates(template_files, course, teams)  # before any write
     obs = observe(gh, course, teams, me)
+    if obs.refused:
+        raise UsageError("\n".join(obs.refused) + "\nnothing was written: provisioning never "
+                         "takes over a team or repository it cannot prove it made")
     plan = make_plan(course, obs, teams)
-    return ProvisionRun(course, gh, plan, Applier(gh, course, source, template_files, me), teams)
+    return ProvisionRun(course, gh, plan, Applier(gh, course, source, template_files, me, obs),
+                        teams)

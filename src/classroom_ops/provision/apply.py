@@ -10,11 +10,12 @@ import time
 from dataclasses import dataclass, field
 
 from ..adapter import GitHub
-from ..errors import ClassroomOpsError, GitHubError, NotFound, RateLimited
+from ..errors import AlreadyExists, ClassroomOpsError, GitHubError, NotFound, StopRun
+from ..ghdata import TeamInfo
 from ..model import Course, Team
-from .plan import Plan, Step
+from .plan import Observed, Plan, Step
 from .render import RULES_PATH, SUFFIX, render_team_files
-from .state import SETUP_MESSAGE, TemplateSource, needs_starter_files, was_set_up
+from .state import SETUP_MESSAGE, TemplateSource, mark, needs_starter_files, was_set_up
 
 
 @dataclass
@@ -22,6 +23,11 @@ class TeamResult:
     slug: str
     done: list[Step] = field(default_factory=list)
     error: str | None = None
+    invited: list[str] = field(default_factory=list)  # added as pending: not org members yet
+
+
+class StillEmpty(GitHubError):
+    """The repository has no commit yet."""
 
 
 def wait_until_ready(gh: GitHub, full: str, branch: str, *, timeout: float = 120.0,
@@ -36,8 +42,8 @@ def wait_until_ready(gh: GitHub, full: str, branch: str, *, timeout: float = 120
             if not isinstance(e, NotFound) and e.status != 409:
                 raise
             if waited >= timeout:
-                raise GitHubError(f"{full} was still empty {int(timeout)} s after it was "
-                                  "generated; rerun provision to finish it") from None
+                raise StillEmpty(f"{full} was still empty {int(timeout)} s after it was "
+                                 "generated; rerun provision to finish it", 409) from None
             sleep(delay)
             waited += delay
             delay = min(delay * 2, 8.0)
@@ -45,74 +51,115 @@ def wait_until_ready(gh: GitHub, full: str, branch: str, *, timeout: float = 120
 
 class Applier:
     def __init__(self, gh: GitHub, course: Course, source: TemplateSource,
-                 template_files: dict[str, bytes] | None, me: str):
+                 template_files: dict[str, bytes] | None, me: str, obs: Observed | None = None):
         self.gh = gh
         self.me = me
         self.course = course
         self.source = source
         self.template_files = template_files
         self._blobs: dict[str, bytes] = {}  # generated repositories share the template's blobs
+        obs = obs or Observed()
+        # GitHub's slugs, from its answers: course team slug -> team slug on GitHub
+        self.slugs: dict[str, str] = dict(obs.gh_slug)
+        self.staff_slug = obs.staff_slug
+        self.empty = set(obs.empty)
+        self.generated: set[str] = set()  # repositories this run generated from a template
 
     def course_steps(self, steps: list[Step]) -> None:
         org = self.course.org
         for step in steps:
-            if step.kind == "create_staff_team":
-                self.gh.create_team(org, self.course.staff_team, self.course.staff_team_slug,
-                                    description=f"Staff of {self.course.name}")
+            if step.kind == "set_base_permission":
+                self.gh.set_base_permission(org, step.detail)
+            elif step.kind == "create_staff_team":
+                info = self._create_team(self.course.staff_team,
+                                         f"Staff of {self.course.name}", staff=True)
+                self.staff_slug = info.slug
                 if self.me and self.me.lower() not in {m.lower() for m in self.course.staff_members}:
-                    self.gh.remove_team_member(org, self.course.staff_team_slug, self.me)
+                    self.gh.remove_team_member(org, self.staff_slug, self.me)
             elif step.kind == "add_staff_member":
-                self.gh.add_team_member(org, self.course.staff_team_slug, step.detail,
-                                        role="maintainer")
+                self.gh.add_team_member(org, self.staff_slug, step.detail, role="maintainer")
+
+    def _create_team(self, name: str, description: str, *, staff: bool = False,
+                     **kw) -> TeamInfo:
+        """Create a team, or adopt the one a killed run created (same name, same mark)."""
+        try:
+            return self.gh.create_team(self.course.org, name, description=description, **kw)
+        except AlreadyExists:
+            found = self.gh.team_named(self.course.org, name)
+            if found is None or (not staff and found.description != description):
+                raise GitHubError(f"team '{name}' already exists and classroom-ops did not make "
+                                  "it; rename the team in the course file, or rename or delete "
+                                  "that team on GitHub", 422) from None
+            return found
 
     def team(self, team: Team, plan: Plan, on_step=None) -> TeamResult:
         result = TeamResult(team.slug)
         try:
             for step in plan.for_team(team.slug):
-                self._step(team, step)
+                self._step(team, step, result)
                 result.done.append(step)
                 if on_step:
                     on_step(team, step)
-        except RateLimited:
+        except StopRun:
             raise
         except ClassroomOpsError as e:
             result.error = str(e)
         return result
 
-    def _step(self, team: Team, step: Step) -> None:
+    def _create_repo(self, team: Team, repo: str, description: str) -> None:
         c, gh = self.course, self.gh
-        repo = c.repo_for(team)
-        full = f"{c.org}/{repo}"
-        description = f"{c.name}: {team.name}"
-        if step.kind == "create_repo":
+        try:
             if self.source.repo:
                 gh.generate_repo(self.source.repo, c.org, repo, private=c.private,
                                  description=description)
+                self.generated.add(repo)
             else:
                 gh.create_repo(c.org, repo, private=c.private, description=description,
                                auto_init=True)
+        except AlreadyExists:
+            # A killed run's create can land after this run planned: adopt it when it carries
+            # our mark, refuse anything else.
+            found = gh.get_repo(f"{c.org}/{repo}")
+            if found.description != description:
+                raise GitHubError(f"repository {c.org}/{repo} already exists and classroom-ops "
+                                  "did not make it for this team; choose another name pattern "
+                                  "(repos.name), or rename or delete that repository", 422
+                                  ) from None
+            if self.source.repo:
+                self.generated.add(repo)
+
+    def _step(self, team: Team, step: Step, result: TeamResult) -> None:
+        c, gh = self.course, self.gh
+        repo = c.repo_for(team)
+        full = f"{c.org}/{repo}"
+        description = mark(c, team)
+        slug = self.slugs.get(team.slug, "")
+        if step.kind == "create_repo":
+            self._create_repo(team, repo, description)
         elif step.kind == "write_files":
             self._write_files(team, full)
         elif step.kind == "create_team":
             # Creating a team takes only pull or push for its repositories (GitHub's description
             # of the endpoint); any other permission is set on the repository right after.
             simple = c.permission in ("pull", "push")
-            gh.create_team(c.org, team.name, team.slug, description=description, repo=full,
-                           permission=c.permission if simple else "pull")
+            info = self._create_team(team.name, description, repo=full,
+                                     permission=c.permission if simple else "pull")
+            slug = self.slugs[team.slug] = info.slug  # GitHub's slug, never a guess
             if not simple:
-                gh.set_team_repo(c.org, team.slug, full, c.permission)
+                gh.set_team_repo(c.org, slug, full, c.permission)
             # GitHub makes whoever creates a team its maintainer; a student team should hold
             # only its students.
             if self.me and self.me.lower() not in {m.lower() for m in team.members}:
-                gh.remove_team_member(c.org, team.slug, self.me)
+                gh.remove_team_member(c.org, slug, self.me)
         elif step.kind == "add_member":
-            gh.add_team_member(c.org, team.slug, step.detail)
+            if gh.add_team_member(c.org, slug, step.detail) == "pending":
+                result.invited.append(step.detail)
         elif step.kind == "remove_member":
-            gh.remove_team_member(c.org, team.slug, step.detail)
+            gh.remove_team_member(c.org, slug, step.detail)
         elif step.kind == "set_permission":
-            gh.set_team_repo(c.org, team.slug, full, c.permission)
+            gh.set_team_repo(c.org, slug, full, c.permission)
         elif step.kind == "staff_access":
-            gh.set_team_repo(c.org, c.staff_team_slug, full, "maintain")
+            gh.set_team_repo(c.org, self.staff_slug, full, "maintain")
         else:  # pragma: no cover - plan.py and this list change together
             raise AssertionError(step.kind)
 
@@ -130,7 +177,22 @@ class Applier:
 
     def _write_files_once(self, team: Team, full: str) -> None:
         info = self.gh.get_repo(full)
-        head = wait_until_ready(self.gh, full, info.default_branch)
+        # A repository this run generated fills itself a little later (GitHub copies the
+        # template in the background): wait for it. One found empty at plan time is filled at
+        # once; one from a GitHub template gets a short grace in case a killed run generated it.
+        if info.name in self.generated:
+            timeout = 120.0
+        elif self.source.repo and team.slug not in self.empty:
+            timeout = 15.0
+        else:
+            timeout = 0.0
+        try:
+            head = wait_until_ready(self.gh, full, info.default_branch, timeout=timeout)
+        except StillEmpty:
+            if info.name in self.generated:
+                raise
+            self._fill_empty(team, full, info.default_branch)
+            return
         head_commit = self.gh.get_commit(full, head)
         if not needs_starter_files(head_commit):
             return  # already set up (perhaps by a killed run's last request), or in use
@@ -161,3 +223,21 @@ class Applier:
         self.gh.commit_files(full, info.default_branch, files,
                              f"{SETUP_MESSAGE} for {team.name}", parent=head,
                              delete=list(sources), base_tree=base_tree)
+
+    def _fill_empty(self, team: Team, full: str, branch: str) -> None:
+        """An empty repository (no commit, so no git data API): the first file through the
+        contents API, which creates the branch, then the rest in one commit on top."""
+        if self.template_files is not None:
+            template = self.template_files
+        else:
+            tpl = self.gh.get_repo(self.source.repo)
+            head = self.gh.get_branch_sha(self.source.repo, tpl.default_branch)
+            tree = self.gh.tree(self.source.repo, head)
+            template = {e.path: self.gh.blob(self.source.repo, e.sha) for e in tree
+                        if e.type == "blob"}
+        files = render_team_files(template, self.course, team)
+        message = f"{SETUP_MESSAGE} for {team.name}"
+        first = RULES_PATH if RULES_PATH in files else sorted(files)[0]
+        sha = self.gh.put_file(full, first, files.pop(first), message, branch=branch)
+        if files:
+            self.gh.commit_files(full, branch, files, message, parent=sha)
