@@ -292,7 +292,7 @@ class Demo:
                  "--json", str(self.out / "reports" / f"meetings-{m.id}.json"))
         self.cli(f"check-{m.id}", "check", "--ledger", str(self.ledger), "--milestone", m.id,
                  "--json", str(self.out / "reports" / f"check-{m.id}.json"))
-        self._narrate(m)
+        self._narrate(m, "after the sign-offs")
         say(f"calendar of the booked slots: {self.out / 'meetings.ics'}")
 
     def _booking_issue(self, team: Team, index: int):
@@ -304,8 +304,9 @@ class Demo:
 
     def _narrate_remind(self) -> None:
         data = json.loads((self.out / "reports" / "remind-proposal.json").read_text())
-        self.say(f"remind --before 48h, 12 h before the proposal deadline: see "
-                 f"reports/remind-proposal.json ({len(json.dumps(data))} bytes)")
+        told = [r["team"] for r in data["reminders"] if r["state"] == "reminded"]
+        self.say(f"remind --before 48h, 12 h before the proposal deadline: reminded "
+                 f"{', '.join(told) or 'nobody'}")
 
     def _grades(self) -> None:
         self.cli("grades", "grades", "-o", str(self.out / "grades.csv"),
@@ -318,7 +319,7 @@ class Demo:
     def _writes(self) -> int:
         return sum(1 for r in self.sandbox.requests() if r["method"] != "GET")
 
-    def _narrate(self, m: Milestone) -> None:
+    def _narrate(self, m: Milestone, when: str = "an hour after") -> None:
         data = json.loads((self.out / "reports" / f"check-{m.id}.json").read_text())
         mine = [x for x in data["cells"] if x["milestone"] == m.id]
         counts: dict[str, int] = {}
@@ -326,7 +327,7 @@ class Demo:
             counts[x["status"]] = counts.get(x["status"], 0) + 1
         text = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(counts.items()))
         due = format_deadline(m.due, zone(self.course.timezone))
-        self.say(f"{m.title} (due {due}), checked an hour after: {text}")
+        self.say(f"{m.title} (due {due}), checked {when}: {text}")
 
     def _collect_and_status(self) -> None:
         self.cli("collect", "collect", "--ledger", str(self.ledger), "-o",
@@ -341,10 +342,11 @@ class Demo:
         ledger = json.loads(self.ledger.read_text())
         statuses: dict[str, int] = {}
         opened = closed = 0
+        meetings = {m.id for m in self.course.milestones if m.signed_off}
         for ms in ledger["teams"].values():
-            for e in ms.values():
+            for mid, e in ms.items():
                 statuses[e["status"]] = statuses.get(e["status"], 0) + 1
-                if e.get("issue"):
+                if e.get("issue") and mid not in meetings:  # a meeting's is its booking issue
                     opened += 1
                     closed += e.get("issue_state") == "closed"
         reqs = self.sandbox.requests()
