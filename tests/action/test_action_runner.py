@@ -180,14 +180,14 @@ def test_local_mode_on_the_starter_repository_reports_every_missing_piece(tmp_pa
     ws = teamrepo.render(tmp_path / "workspace")
     res = make_runner(tmp_path, workspace=ws).run({"local": "."})
     assert res.code == 1, res.log
-    assert int(res.outputs["findings"]) >= 8
+    assert int(res.outputs["findings"]) >= 7  # meetings ask for no file
     report = Path(res.outputs["report"])
     summary = Path(res.outputs["summary"])
     assert report.is_file() and summary.is_file()
     data = json.loads(report.read_text())
     text = json.dumps(data)
     for path in ("TEAM.md", "proposal.md", "report/draft.pdf",
-                 "slides/presentation.pdf", "report/final.pdf", "README.md"):
+                 "report/final.pdf", "README.md"):
         assert path in text, path
     # the job summary holds the Markdown status table, one row per milestone
     for title in ("Team Formation", "Project Proposal", "Midpoint Check-in", "Draft Report",

@@ -11,19 +11,20 @@ import pytest
 
 import classroom_ops.demo as demo_pkg
 
-
 MILESTONES = ["team-formation", "proposal", "midpoint", "draft-report", "presentation",
               "final-report"]
 # What the demo's script makes each team do (runner.py's patterns), as the outcome it must have:
 # sparse-squad has the proposal extension, gradient-descenders fixes everything a day late (its
-# midpoint signed off late from the command line), mixture-of-experts pushes late with backdated
-# commits (its meeting is on time), flash-attention leaves the starter proposal and never books a
-# meeting, quantized pushes a broken draft PDF, kv-cachers is on time throughout.
+# midpoint and presentation signed off late from the command line), mixture-of-experts pushes
+# late with backdated commits (its meeting and talk are on time), flash-attention leaves the
+# starter proposal and never books the midpoint meeting, quantized pushes a broken draft PDF,
+# kv-cachers is on time throughout.
 ALL_ON_TIME = dict.fromkeys(MILESTONES, "on_time")
 EXPECTED = {
     "sparse-squad": ALL_ON_TIME,
     "gradient-descenders": dict.fromkeys(MILESTONES, "late"),
-    "mixture-of-experts": {**dict.fromkeys(MILESTONES, "late"), "midpoint": "on_time"},
+    "mixture-of-experts": {**dict.fromkeys(MILESTONES, "late"), "midpoint": "on_time",
+                           "presentation": "on_time"},
     "flash-attention": {**ALL_ON_TIME, "proposal": "missing", "midpoint": "missing"},
     "quantized": {**ALL_ON_TIME, "draft-report": "missing"},
     "kv-cachers": ALL_ON_TIME,
@@ -69,8 +70,12 @@ def test_demo_plays_the_semester(tmp_path, run_cli):
     assert slots == {"sparse-squad": 1, "gradient-descenders": 5, "mixture-of-experts": 2,
                      "flash-attention": None, "quantized": 3, "kv-cachers": 4}
     assert "sparse-squad got it, gradient-descenders booked slot 5" in res.out
+    talks = json.loads((out / "reports" / "meetings-presentation.json").read_text())["meetings"]
+    assert [(r["team"], r["slot"]) for r in talks] == [
+        ("sparse-squad", 1), ("gradient-descenders", 2), ("mixture-of-experts", 3),
+        ("flash-attention", 4), ("quantized", 5), ("kv-cachers", 6)]
     ics = (out / "meetings.ics").read_text()
-    assert ics.count("STATUS:CONFIRMED") == 5
+    assert ics.count("STATUS:CONFIRMED") == 5 + 6
     assert ("DTSTART:20261026T140000Z\nDTEND:20261026T143000Z\n"
             "SUMMARY:Midpoint Check-in: Sparse Squad") in ics.replace("\r\n", "\n")
 
@@ -94,7 +99,7 @@ def test_demo_plays_the_semester(tmp_path, run_cli):
     assert "jun-park" in md and "Flash Attention" in md
 
     # deadline issues: opened for the file milestones missed at a deadline, closed once fixed
-    files = [m for m in MILESTONES if m != "midpoint"]
+    files = [m for m in MILESTONES if m not in ("midpoint", "presentation")]
     opened = {(t, m) for t, ms in ledger.items() for m, e in ms.items()
               if m in files and e.get("issue")}
     assert opened == {(t, m) for t in EXPECTED for m in files
@@ -102,7 +107,7 @@ def test_demo_plays_the_semester(tmp_path, run_cli):
     closed = {(t, m) for t, ms in ledger.items() for m, e in ms.items()
               if m in files and e.get("issue_state") == "closed"}
     assert closed == {(t, m) for t in EXPECTED for m in files if EXPECTED[t][m] == "late"}
-    assert "6 teams" in res.out and "issues opened: 12, closed after late fixes: 10" in res.out
+    assert "6 teams" in res.out and "issues opened: 10, closed after late fixes: 8" in res.out
 
     # the dashboard shows the same states
     dash = json.loads((out / "status.json").read_text())

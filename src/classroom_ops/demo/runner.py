@@ -8,9 +8,10 @@ Each team follows a pattern, so the outcome is known in advance (and tested):
   bad-pdf     pushes an unreadable PDF for the draft report and never fixes it;
   extension   (the team with an extension) pushes the proposal after the deadline, inside it.
 
-The midpoint check-in is a meeting: teams book a slot in their booking issue (`/book N`; the
-first two teams race for slot 1), a TA answers `/met`; the fixer is signed off late from the
-command line, the ghost never books (missing). Students join the organization when they accept
+The midpoint check-in is a meeting and the presentation a presentation: teams book a slot in
+their booking issue (`/book N`; for the midpoint the first two teams race for slot 1), staff
+answer `/met` or `/presented`; the fixer is signed off late from the command line, the ghost
+never books the midpoint (missing). Students join the organization when they accept
 its invitation: most at once, two a few days later, one never (a teammate pushes).
 
 Every command runs as an instructor types it: `classroom-ops ...` through the console entry
@@ -57,10 +58,13 @@ def pusher(team: Team, index: int) -> str:
     return team.members[index % len(team.members)]
 
 
-def meeting_plan(pattern: str) -> str:
-    """How a team's meeting goes: met (a TA's /met before the deadline), cli-late (signed off
-    from the command line after the deadline), none (never books: missing)."""
-    return {"fixer": "cli-late", "ghost": "none"}.get(pattern, "met")
+def meeting_plan(pattern: str, m: Milestone) -> str:
+    """How a team's meeting or presentation goes: met (staff's /met or /presented before the
+    deadline), cli-late (signed off from the command line after the deadline), none (never
+    books: missing; the ghost skips the midpoint check-in)."""
+    if pattern == "ghost" and m.kind == "meeting":
+        return "none"
+    return "cli-late" if pattern == "fixer" else "met"
 
 
 def plan_push(pattern: str, m: Milestone) -> list[tuple[str, str]]:
@@ -232,6 +236,9 @@ class Demo:
         self.cli("check-final", "check", "--ledger", str(self.ledger),
                  "--json", str(self.out / "reports" / "check-final.json"))
         self.result.pushes = git.pushes
+        self.cli("meetings", "meetings", "sync", "--ledger", str(self.ledger),
+                 "--ics", str(self.out / "meetings.ics"))
+        say(f"calendar of every booked slot: {self.out / 'meetings.ics'}")
         self._collect_and_status()
         self._grades()
         self._totals()
@@ -244,16 +251,17 @@ class Demo:
         opens = m.opens or m.due - timedelta(days=14)
         sb.set_clock(opens + timedelta(hours=10))
         self.cli(f"meetings-{m.id}", *sync)
-        issues = {t.slug: self._booking_issue(t, i) for i, t in enumerate(c.teams)}
+        issues = {t.slug: self._booking_issue(t, i, m) for i, t in enumerate(c.teams)}
         say(f"{m.title}: {len(issues)} booking issues opened "
             f"(due {format_deadline(m.due, zone(c.timezone))})")
         # Two teams ask for slot 1 one second apart; the others book slots of their own.
         booked: dict[str, int] = {}
-        racers = [t for t in c.teams if meeting_plan(patterns[t.slug]) != "none"][:2]
-        next_slot = 2
+        racers = ([t for t in c.teams if meeting_plan(patterns[t.slug], m) != "none"][:2]
+                  if m.kind == "meeting" else [])
+        next_slot = 2 if racers else 1
         sb.set_clock(opens + timedelta(days=1))
-        for i, team in enumerate(c.teams):
-            if meeting_plan(patterns[team.slug]) == "none":
+        for team in c.teams:
+            if meeting_plan(patterns[team.slug], m) == "none":
                 continue
             if team in racers:
                 slot = 1
@@ -271,35 +279,37 @@ class Demo:
             self.cli(f"meetings-{m.id}", *sync)
             say(f"{m.title}: {racers[0].slug} and {loser} both asked for slot 1 within a "
                 f"second; {racers[0].slug} got it, {loser} booked slot {next_slot}")
-        # The meetings happen; the TA holding each slot writes /met on the team's issue.
+        # The meetings happen; who holds each slot writes /met (/presented) on the team's issue.
+        word = "/met good progress" if m.kind == "meeting" else "/presented clear talk"
         for team in c.teams:
-            if meeting_plan(patterns[team.slug]) != "met":
+            if meeting_plan(patterns[team.slug], m) != "met":
                 continue
             slot = m.slots[booked[team.slug] - 1]
             sb.set_clock(max(sb.now(), slot.at + timedelta(minutes=30)))
             staff = (slot.staff or c.staff_members[1:2])[0]
             self.gh(staff).get_repo(f"{c.org}/{c.repo_for(team)}").get_issue(
-                issues[team.slug].number).create_comment("/met good progress")
+                issues[team.slug].number).create_comment(word)
         sb.set_clock(max(c.deadline_for(t, m) for t in c.teams) + timedelta(hours=1))
         self.cli(f"meetings-{m.id}", *sync)
-        # The fixer's meeting ran over into the next week: the professor signs it off by hand.
+        # The fixer's meeting is moved past the deadline: the professor signs it off by hand.
         for team in c.teams:
-            if meeting_plan(patterns[team.slug]) == "cli-late":
+            if meeting_plan(patterns[team.slug], m) == "cli-late":
                 sb.set_clock(c.deadline_for(team, m) + timedelta(days=2))
                 self.cli(f"signoff-{m.id}", "signoff", "--team", team.slug, "--milestone", m.id,
                          "--ledger", str(self.ledger), "--note", "met on Monday")
-        self.cli(f"meetings-{m.id}", *sync, "--ics", str(self.out / "meetings.ics"),
-                 "--json", str(self.out / "reports" / f"meetings-{m.id}.json"))
+        self.cli(f"meetings-{m.id}", *sync, "--json",
+                 str(self.out / "reports" / f"meetings-{m.id}.json"))
         self.cli(f"check-{m.id}", "check", "--ledger", str(self.ledger), "--milestone", m.id,
                  "--json", str(self.out / "reports" / f"check-{m.id}.json"))
         self._narrate(m, "after the sign-offs")
-        say(f"calendar of the booked slots: {self.out / 'meetings.ics'}")
 
-    def _booking_issue(self, team: Team, index: int):
-        """The team's booking issue, found as a student finds it: the open `booking` issue."""
+    def _booking_issue(self, team: Team, index: int, m: Milestone):
+        """The team's booking issue, found as a student finds it: the open `booking` issue
+        titled for the milestone."""
         repo = self.gh(pusher(team, index)).get_repo(
             f"{self.course.org}/{self.course.repo_for(team)}")
-        [issue] = list(repo.get_issues(state="open", labels=["booking"]))
+        [issue] = [i for i in repo.get_issues(state="open", labels=["booking"])
+                   if i.title.startswith(f"Book your {m.title} ")]
         return issue
 
     def _narrate_remind(self) -> None:
