@@ -84,6 +84,9 @@ def test_demo_plays_the_semester(tmp_path, run_cli):
     rows = csv_rows(out / "grades.csv")
     assert len(rows) == 18
     assert [rows["alice-ng"][f"{m}:score"] for m in MILESTONES] == ["100"] * 6
+    assert (rows["alice-ng"]["name"], rows["alice-ng"]["id"]) == ("Alice Ng", "U260001")
+    assert (rows["kofi-mensah"]["name"], rows["kofi-mensah"]["team"]) == (
+        "Kofi Mensah", "Flash Attention")
     assert rows["dev-patel"]["proposal:state"] == "late"
     assert rows["dev-patel"]["proposal:score"] == "80"
     assert (rows["dev-patel"]["midpoint:state"], rows["dev-patel"]["midpoint:score"]) == (

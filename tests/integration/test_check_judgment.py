@@ -39,13 +39,12 @@ def sections_only(env) -> None:
 @pytest.fixture
 def example_course(sandbox, tmp_path, run_cli, monkeypatch):
     """The example course as shipped (its milestones, rules and starter), with two teams."""
-    text = EXAMPLE.read_text()
-    teams = text[text.index("teams:\n"):text.index("\nmilestones:")]
-    kept = "\n".join(teams.splitlines()[:3])
-    text = text.replace(teams, kept).replace(
+    text = EXAMPLE.read_text().replace(
         "template: ../../templates/repo", f"template: {ROOT / 'templates' / 'repo'}")
     config = tmp_path / "classroom.yml"
     config.write_text(text)
+    roster = (EXAMPLE.parent / "roster.csv").read_text().splitlines()
+    (tmp_path / "roster.csv").write_text("\n".join(roster[:7]) + "\n")  # header, two teams
     course = load_course(config)
     assert [t.slug for t in course.teams] == ["sparse-squad", "gradient-descenders"]
     tokens = sandbox.seed(seed_for(course))

@@ -20,6 +20,7 @@ point (click's CliRunner isolation), never by importing the commands (issue 18).
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from dataclasses import dataclass, field
@@ -102,14 +103,22 @@ class DemoResult:
 
 
 def write_course(out: Path, teams: int) -> Path:
-    """The example course with its first `teams` teams, pointing at the starter folder."""
-    data = yaml.safe_load((bundled.example_course() / "classroom.yml").read_text(encoding="utf-8"))
-    if not 1 <= teams <= len(data["teams"]):
-        raise ClassroomOpsError(f"--teams must be between 1 and {len(data['teams'])}")
-    data["teams"] = data["teams"][:teams]
+    """The example course with its first `teams` teams (its roster's rows for them), pointing
+    at the starter folder."""
+    example = bundled.example_course()
+    data = yaml.safe_load((example / "classroom.yml").read_text(encoding="utf-8"))
+    with open(example / data["roster"], newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    names = list(dict.fromkeys(r["team"] for r in rows))
+    if not 1 <= teams <= len(names):
+        raise ClassroomOpsError(f"--teams must be between 1 and {len(names)}")
     data["repos"]["template"] = str(bundled.starter_repo())
     path = out / "course" / "classroom.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.parent / data["roster"], "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(r for r in rows if r["team"] in names[:teams])
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
 
