@@ -116,6 +116,9 @@ def test_demo_plays_the_semester(tmp_path, run_cli):
     dash = json.loads((out / "status.json").read_text())
     assert {(c["team"], c["milestone"]): c["state"] for c in dash["cells"]} == {
         (t, m): s for t, ms in EXPECTED.items() for m, s in ms.items()}
+    # the student who never accepted: their invitation expired after 7 days, and status says so
+    assert [(x["team"], x["login"], x["state"]) for x in dash["not_joined"]] == [
+        ("mixture-of-experts", "grace-ho", "expired")]
     html = (out / "dashboard.html").read_text()
     assert "<script src=" not in html and "flash-attention" in html
     # every team's final report is in the archive, with its record

@@ -29,9 +29,9 @@ from pathlib import Path
 
 import yaml
 from click.testing import CliRunner
-from github import Auth, Github
 
 from .. import bundled
+from ..adapter.client import GitHub
 from ..config import load_course
 from ..errors import ClassroomOpsError
 from ..model import Course, Milestone, Team
@@ -165,10 +165,11 @@ class Demo:
                                     f"see {log}")
         return code
 
-    def gh(self, login: str) -> Github:
-        """A student's or TA's own PyGithub session, for what they do on GitHub's web pages."""
-        return Github(base_url=self.api_url, auth=Auth.Token(self.tokens[login]), retry=None,
-                      seconds_between_requests=0, seconds_between_writes=0)
+    def comment(self, login: str, repo: str, number: int, text: str) -> None:
+        """`login` comments on an issue, as on GitHub's issue page, with their own token (over
+        the project's HTTP adapter: only it talks to GitHub)."""
+        GitHub(self.api_url, self.tokens[login], write_delay=0).comment(
+            repo, number, text, marker=text)
 
     def run(self, sandbox) -> DemoResult:
         sb = self.sandbox = sandbox
@@ -277,13 +278,15 @@ class Demo:
                 sb.set_clock(opens + timedelta(days=1, seconds=racers.index(team)))
             else:
                 slot, next_slot = next_slot, next_slot + 1
-            issues[team.slug].create_comment(f"/book {slot}")
+            self._say_in(team, issues, pusher(team, c.teams.index(team)), f"/book {slot}")
             booked[team.slug] = slot
         self.cli(f"meetings-{m.id}", *sync)
         if len(racers) == 2:  # the loser books the next free slot
             loser = racers[1].slug
             sb.set_clock(opens + timedelta(days=1, hours=2))
-            issues[loser].create_comment(f"/book {next_slot}")
+            loser_team = racers[1]
+            self._say_in(loser_team, issues, pusher(loser_team, c.teams.index(loser_team)),
+                         f"/book {next_slot}")
             booked[loser] = next_slot
             self.cli(f"meetings-{m.id}", *sync)
             say(f"{m.title}: {racers[0].slug} and {loser} both asked for slot 1 within a "
@@ -296,8 +299,7 @@ class Demo:
             slot = m.slots[booked[team.slug] - 1]
             sb.set_clock(max(sb.now(), slot.at + timedelta(minutes=30)))
             staff = (slot.staff or c.staff_members[1:2])[0]
-            self.gh(staff).get_repo(f"{c.org}/{c.repo_for(team)}").get_issue(
-                issues[team.slug].number).create_comment(word)
+            self._say_in(team, issues, staff, word)
         sb.set_clock(max(c.deadline_for(t, m) for t in c.teams) + timedelta(hours=1))
         self.cli(f"meetings-{m.id}", *sync)
         # The fixer's meeting is moved past the deadline: the professor signs it off by hand.
@@ -312,14 +314,18 @@ class Demo:
                  "--json", str(self.out / "reports" / f"check-{m.id}.json"))
         self._narrate(m, "after the sign-offs")
 
-    def _booking_issue(self, team: Team, index: int, m: Milestone):
-        """The team's booking issue, found as a student finds it: the open `booking` issue
-        titled for the milestone."""
-        repo = self.gh(pusher(team, index)).get_repo(
-            f"{self.course.org}/{self.course.repo_for(team)}")
-        [issue] = [i for i in repo.get_issues(state="open", labels=["booking"])
-                   if i.title.startswith(f"Book your {m.title} ")]
-        return issue
+    def _booking_issue(self, team: Team, index: int, m: Milestone) -> int:
+        """The number of the team's booking issue, found as a student finds it: the open
+        `booking` issue titled for the milestone."""
+        gh = GitHub(self.api_url, self.tokens[pusher(team, index)], write_delay=0)
+        [number] = [i.number for i in gh.issues(f"{self.course.org}/{self.course.repo_for(team)}",
+                                                labels=["booking"], state="open")
+                    if i.title.startswith(f"Book your {m.title} ")]
+        return number
+
+    def _say_in(self, team: Team, issues: dict[str, int], login: str, text: str) -> None:
+        self.comment(login, f"{self.course.org}/{self.course.repo_for(team)}",
+                     issues[team.slug], text)
 
     def _narrate_remind(self) -> None:
         data = json.loads((self.out / "reports" / "remind-proposal.json").read_text())
