@@ -96,3 +96,28 @@ def test_students_without_a_login_are_invited_by_email_once(sandbox, tmp_path, r
     res = env.run("provision", "--dry-run")
     assert "hub: invite alice to students" in res.out
     assert "invite a student by e-mail (d…@uni.example)" in res.out
+
+
+def test_a_class_roster_login_github_does_not_know_is_refused_with_its_line(
+        sandbox, tmp_path, run_cli, monkeypatch):
+    """As the `roster:` path does (provision/state.py): one error per unknown login, with its
+    line in the class roster, exit 2, nothing written; the rerun says the same."""
+    config = write_course(tmp_path, ROOT / "templates" / "repo",
+                          students=STUDENTS[:3] + ["ghost-student"])
+    tokens = sandbox.seed({"orgs": [{"login": "dls", "owners": ["prof-lee"],
+                                     "members": ["ta-kim"]}], "users": STUDENTS[:3]})
+    start(sandbox)
+    env = HubEnv(sandbox, tmp_path, config, tokens, run_cli, monkeypatch)
+    for args in (["--dry-run"], ["--yes"]):
+        res = env.run("provision", *args)
+        assert res.code == 2, res
+        assert "roster.csv:5: GitHub has no user 'ghost-student'" in res.err
+        assert "1 unknown login" in res.err and "Traceback" not in res.err
+        assert env.writes() == []
+    # the roster fixed: the hub is set up, everyone invited
+    write_course(tmp_path, ROOT / "templates" / "repo", students=STUDENTS[:3])
+    sandbox.clear_requests()
+    res = env.run("provision", "--yes")
+    assert res.code == 0, res.out + res.err
+    users = [p for p in (r["path"] for r in sandbox.requests()) if p.startswith("/users/")]
+    assert len(users) == len(set(users))  # one look-up per login, none twice

@@ -49,8 +49,13 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
     gh = connect(settings, write_delay)
     hub_steps: list[str] = []
     if course.formation is not None:  # team formation: the hub, then the registered teams
-        from ..formation.provisioning import hub_plan, with_registered_teams
+        from ..formation.provisioning import (
+            hub_plan,
+            refuse_unknown_students,
+            with_registered_teams,
+        )
 
+        refuse_unknown_students(gh, course)
         course = with_registered_teams(gh, course, out.line)
         hub_steps = hub_plan(gh, course, out.line)
         _known_teams(course, teams)  # registered teams count once registration has closed

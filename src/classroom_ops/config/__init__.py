@@ -295,7 +295,7 @@ class _Builder:
             reason = "no such file" if isinstance(e, FileNotFoundError) else str(e)
             self.err(("formation", "roster"), f"cannot read the class roster '{rel}': {reason}")
             return None
-        students, problems = read_class_roster(text, str(self.base_dir / rel))
+        students, problems = read_class_roster(text, str(self.base_dir / rel), self.origins)
         self.problems.extend(problems)
         staff_lower = {s.lower() for s in staff.get("members", [])}
         for s in students:

@@ -15,6 +15,29 @@ from .standing import CONFIRMED
 from .sync import read_hub, standing_of
 
 
+def refuse_unknown_students(gh, course: Course) -> None:
+    """The class roster's logins GitHub does not know stop provisioning before anything is
+    written, as the team roster's do (provision/state.py). Students already in the students
+    team, invited or in the organization cost nothing; one `GET /users/{login}` per other."""
+    from ..provision.state import refuse_unknown
+
+    f = course.formation
+    assert f is not None
+    logins = [s.login for s in f.roster if s.login]
+    try:
+        known = {m.lower() for m in gh.team_members(course.org, STUDENTS_TEAM)}
+    except NotFound:
+        known = set()
+    left = [x for x in logins if x.lower() not in known]
+    if left:
+        known |= {i.login.lower() for i in gh.org_invitations(course.org) if i.login}
+        left = [x for x in left if x.lower() not in known]
+    if left:
+        known |= {m.lower() for m in gh.org_members(course.org)}
+        left = [x for x in left if x.lower() not in known]
+    refuse_unknown(course, [x for x in left if not gh.user_exists(x)])
+
+
 def hub_plan(gh, course: Course, log: Callable[[str], None]) -> list[str]:
     """What setting the hub up would do (reads only); printed with the plan."""
     res = setup_hub(gh, course, dry_run=True)
