@@ -109,6 +109,18 @@ def test_the_scaffold_workflows_pass_actionlint_and_zizmor(tmp_path, run_cli):
         call = called[True]["workflow_call"]
         assert set(job.get("with", {})) <= set(call["inputs"]), name
         assert set(job.get("secrets", {})) <= set(call["secrets"]), name
+    # the durable record: the deadline check commits its ledger, and the README says where
+    check = yaml.safe_load((course / ".github/workflows/deadline-check.yml").read_text())
+    [job] = check["jobs"].values()
+    assert job["with"]["publish"] == "commit" and job["permissions"] == {"contents": "write"}
+    text = (course / ".github/workflows/deadline-check.yml").read_text()
+    assert "# meetings: true" in text and "# remind-before: 48h" in text
+    readme = (course / "README.md").read_text()
+    for needed in ("records/ledger/ledger-1-of-1.json", "classroom-ops grades -c classroom.yml "
+                   "--ledger records/ledger/ledger-1-of-1.json", "classroom-ops collect",
+                   "ledger-meetings.json", "`meetings:\ntrue`", "remind-before: 48h"):
+        assert needed.replace("\n", "\n") in readme or needed.replace("\n", " ") in \
+            readme.replace("\n", " "), needed
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
                NO_COLOR="1")
     for tool, args in (("actionlint", ["-no-color"]), ("zizmor", ["--offline", "--no-progress"])):
