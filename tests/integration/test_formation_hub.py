@@ -121,3 +121,23 @@ def test_a_class_roster_login_github_does_not_know_is_refused_with_its_line(
     assert res.code == 0, res.out + res.err
     users = [p for p in (r["path"] for r in sandbox.requests()) if p.startswith("/users/")]
     assert len(users) == len(set(users))  # one look-up per login, none twice
+
+
+def test_the_sandbox_seeded_from_a_formation_course_knows_its_students(
+        sandbox, tmp_path, run_cli, monkeypatch):
+    """`classroom-ops sandbox --config` seeds the class roster's logins as GitHub users, so a
+    rehearsal's provision invites them (an e-mail-only student has no account to seed)."""
+    from classroom_ops.commands.sandbox_cmd import seed_for
+    from classroom_ops.config import load_course
+
+    config = write_course(tmp_path, ROOT / "templates" / "repo", students=STUDENTS[:4],
+                          emails=["dana@uni.example"])
+    seed = seed_for(load_course(config))
+    assert sorted(seed["users"]) == sorted(["prof-lee", "ta-kim", *STUDENTS[:4]])
+    tokens = sandbox.seed(seed)
+    start(sandbox)
+    env = HubEnv(sandbox, tmp_path, config, tokens, run_cli, monkeypatch)
+    res = env.run("provision", "--yes")
+    assert res.code == 0, res.out + res.err
+    sandbox.accept_invitations("dave")
+    assert env.gh("dave").get_repo("dls/course-hub").private
