@@ -141,3 +141,33 @@ def test_the_sandbox_seeded_from_a_formation_course_knows_its_students(
     assert res.code == 0, res.out + res.err
     sandbox.accept_invitations("dave")
     assert env.gh("dave").get_repo("dls/course-hub").private
+
+
+def test_students_known_only_by_email_count_in_the_standing_without_their_address(
+        sandbox, tmp_path, run_cli, monkeypatch):
+    from datetime import timedelta
+
+    config = write_course(tmp_path, ROOT / "templates" / "repo", students=STUDENTS[:3],
+                          emails=["dana@uni.example", "eli@uni.example"])
+    tokens = sandbox.seed({"orgs": [{"login": "dls", "owners": ["prof-lee"],
+                                     "members": ["ta-kim"]}], "users": STUDENTS[:3]})
+    start(sandbox)
+    env = HubEnv(sandbox, tmp_path, config, tokens, run_cli, monkeypatch)
+    assert env.run("provision", "--yes").code == 0
+    res = env.run("teams", "status")
+    assert res.code == 0, res
+    assert "5 of 5 students in no team" in res.out
+    assert "2 students invited by e-mail who have not joined yet" in res.out
+    sandbox.advance(timedelta(days=40))  # registration has closed
+    res = env.run("teams", "status", "--json", str(tmp_path / "teams.json"))
+    assert "5 students in no confirmed team" in res.out, res.out
+    assert "invited-by-e-mail-1 is in no confirmed team (invited by e-mail; has not joined " \
+        "the organization yet)" in res.out
+    missing = json.loads((tmp_path / "teams.json").read_text())["missing"]
+    assert missing == ["alice", "bob", "carol", "invited-by-e-mail-1", "invited-by-e-mail-2"]
+    res = env.run("check", "--no-issues", "--milestone", "team-formation",
+                  "--ledger", str(tmp_path / "ledger.json"), "--json", str(tmp_path / "c.json"))
+    data = json.loads((tmp_path / "c.json").read_text())
+    assert [m["student"] for m in data["formation"]["missing"]][-2:] == [
+        "invited-by-e-mail-1", "invited-by-e-mail-2"]
+    assert "uni.example" not in res.out + res.err + (tmp_path / "c.json").read_text()
