@@ -171,3 +171,28 @@ def test_students_known_only_by_email_count_in_the_standing_without_their_addres
     assert [m["student"] for m in data["formation"]["missing"]][-2:] == [
         "invited-by-e-mail-1", "invited-by-e-mail-2"]
     assert "uni.example" not in res.out + res.err + (tmp_path / "c.json").read_text()
+
+
+def test_the_plan_lists_exactly_what_apply_does_and_counts_it(env):
+    plan = env.run("provision", "--dry-run")
+    assert plan.code == 0, plan.err
+    lines = plan.out.splitlines()
+    assert lines[0].startswith("plan for dls ")  # the header comes first
+    planned = [x.strip().removeprefix("hub: ") for x in lines if x.startswith("  hub: ")]
+    assert "give staff maintain access to the hub" in planned  # given in this same run
+    assert "create 4 labels (team: pending, team: confirmed, team: problem, team: looking)" \
+        in planned
+    assert not any("next run" in x for x in lines)
+    count = next(x for x in lines if " changes for " in x)
+    course_steps = sum(1 for x in lines if x.startswith("  course: "))
+    assert count.startswith(f"{len(planned) + course_steps} changes for 0 teams"), count
+    assert f"{len(planned)} hub" in count
+
+    res = env.run("provision", "--yes")
+    assert res.code == 0, res.out + res.err
+    done = [x.removeprefix("hub: ") for x in res.out.splitlines() if x.startswith("hub: ")]
+    assert done == planned
+    # registration open: the plan says until when, as a date
+    res = env.run("provision", "--dry-run")
+    assert "registration is open until week 4" not in res.out
+    assert "registration is open until Fri 25 Sep 23:59 EDT" in res.out, res.out

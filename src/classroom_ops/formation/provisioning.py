@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from ..errors import NotFound
 from ..model import Course, Team
+from ..timeline import format_deadline, zone
 from .hub import setup_hub
 from .settings import STUDENTS_TEAM, Settings
 from .standing import CONFIRMED
@@ -38,14 +39,11 @@ def refuse_unknown_students(gh, course: Course) -> None:
     refuse_unknown(course, [x for x in left if not gh.user_exists(x)])
 
 
-def hub_plan(gh, course: Course, log: Callable[[str], None]) -> list[str]:
-    """What setting the hub up would do (reads only); printed with the plan."""
+def hub_plan(gh, course: Course) -> tuple[list[str], list[str]]:
+    """What setting the hub up would do (reads only), as (steps, notes), for the plan to print
+    under its header and count: exactly the steps apply then does."""
     res = setup_hub(gh, course, dry_run=True)
-    for s in res.steps:
-        log(f"  hub: {s}")
-    for n in res.notes:
-        log(f"  note: {n}")
-    return res.steps
+    return res.steps, res.notes
 
 
 def with_registered_teams(gh, course: Course, log: Callable[[str], None]) -> Course:
@@ -59,7 +57,8 @@ def with_registered_teams(gh, course: Course, log: Callable[[str], None]) -> Cou
         return course  # no hub yet: this run creates it
     now = gh.server_time()
     if now <= f.closes:
-        log(f"  hub: registration is open until {f.closes_text}; registered teams are "
+        closes = format_deadline(f.closes, zone(course.timezone))
+        log(f"  hub: registration is open until {closes}; registered teams are "
             "provisioned after it closes (see `classroom-ops teams status`)")
         return course
     try:
