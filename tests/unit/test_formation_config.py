@@ -92,3 +92,21 @@ def test_teams_listed_beside_formation_are_reserved_with_their_students(tmp_path
     s = Settings.from_course(load_course(p))
     assert "kv-cachers" in s.reserved
     assert s.assigned == (("gina", "KV Cachers"), ("hal", "KV Cachers"))
+
+
+def test_the_formation_milestone_has_no_files_to_hand_in(tmp_path):
+    """It is judged per student from the hub (a confirmed team each), never from a team's
+    files: a deliverable on it would never be judged, and a repository made after registration
+    closes would ask for it."""
+    (tmp_path / "tmpl").mkdir()
+    (tmp_path / "roster.csv").write_text("login\nalice\n", encoding="utf-8")
+    p = tmp_path / "classroom.yml"
+    p.write_text(COURSE.format(formation="{size: 3, roster: roster.csv}").replace(
+        "{id: team-formation, title: Team Formation, due: week 4}",
+        "{id: team-formation, title: Team Formation, due: week 4, "
+        "deliverables: [{path: TEAM.md}]}"))
+    with pytest.raises(ConfigError) as e:
+        load_course(p)
+    text = str(e.value)
+    assert "classroom.yml:5" in text and "milestone 'team-formation' is formation's" in text
+    assert "remove its deliverables" in text
