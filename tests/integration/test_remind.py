@@ -161,8 +161,8 @@ def test_dry_run_writes_nothing_and_extension_moves_the_window(semester):
 
 
 def test_the_untouched_starter_is_reminded_as_the_check_will_judge_it(semester):
-    """A course whose starter proposal already has every heading (sections, no word counts, as
-    `init --from-syllabus` writes): the team that pushed nothing is not "ready"."""
+    """A course whose starter proposal already has every heading (sections, no word counts):
+    the team that pushed nothing is not "ready", as the deadline check will judge it."""
     from .test_check_judgment import sections_only
 
     env, sb = semester, semester.sandbox
