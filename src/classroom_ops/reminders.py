@@ -9,7 +9,8 @@ and the marker found before anything is opened, so a reminder is never sent twic
 moved by an extension is a new deadline: the team may be reminded of it once more.
 
 Cost per team with a milestone due in the window: one read of the push log, then the tree and
-the blobs the rules read; ready teams never reached before cost nothing more.
+the blobs the rules read, and (the deadline check's starter judgment) the tree provisioning
+pushed when the team has files of its own, kept in the ledger; ready teams cost nothing more.
 """
 
 from __future__ import annotations
