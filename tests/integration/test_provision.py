@@ -97,7 +97,9 @@ def test_roster_change_touches_only_what_changed(course_env):
     assert "sparse-squad: remove member carol" in plan.out
     assert "dense-crew: add member carol" in plan.out
     assert "kv-cachers: add member jo" in plan.out
-    assert "3 changes for 3 teams" in plan.out
+    # the rules file names the team's members (check --local reads it): each one changed
+    assert plan.out.count("update .github/classroom.yml") == 3
+    assert "6 changes for 3 teams" in plan.out
 
     res = course_env.run("provision", "--yes")
     assert res.code == 0, res
@@ -106,6 +108,9 @@ def test_roster_change_touches_only_what_changed(course_env):
         ("DELETE", "/orgs/dls/teams/sparse-squad/memberships/carol"),
         ("PUT", "/orgs/dls/teams/dense-crew/memberships/carol"),
         ("PUT", "/orgs/dls/teams/kv-cachers/memberships/jo"),
+        ("PUT", "/repos/dls/final-dense-crew/contents/.github/classroom.yml"),
+        ("PUT", "/repos/dls/final-kv-cachers/contents/.github/classroom.yml"),
+        ("PUT", "/repos/dls/final-sparse-squad/contents/.github/classroom.yml"),
     ]
     course_env.join("jo")
     carol = course_env.gh("carol")

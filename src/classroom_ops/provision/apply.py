@@ -15,6 +15,7 @@ from ..ghdata import TeamInfo
 from ..model import Course, Team
 from .plan import Observed, Plan, Step
 from .render import RULES_PATH, SUFFIX, render_team_files
+from .rules_files import RulesRecord, rules_digest
 from .state import SETUP_MESSAGE, TemplateSource, mark, needs_starter_files, was_set_up
 
 
@@ -51,7 +52,8 @@ def wait_until_ready(gh: GitHub, full: str, branch: str, *, timeout: float = 120
 
 class Applier:
     def __init__(self, gh: GitHub, course: Course, source: TemplateSource,
-                 template_files: dict[str, bytes] | None, me: str, obs: Observed | None = None):
+                 template_files: dict[str, bytes] | None, me: str, obs: Observed | None = None,
+                 record: RulesRecord | None = None):
         self.gh = gh
         self.me = me
         self.course = course
@@ -59,6 +61,8 @@ class Applier:
         self.template_files = template_files
         self._blobs: dict[str, bytes] = {}  # generated repositories share the template's blobs
         obs = obs or Observed()
+        self.obs = obs
+        self.record = record  # rules files written or found current (rules_files.py)
         # GitHub's slugs, from its answers: course team slug -> team slug on GitHub
         self.slugs: dict[str, str] = dict(obs.gh_slug)
         self.staff_slug = obs.staff_slug
@@ -160,12 +164,32 @@ class Applier:
             gh.set_team_repo(c.org, slug, full, c.permission)
         elif step.kind == "staff_access":
             gh.set_team_repo(c.org, self.staff_slug, full, "maintain")
+        elif step.kind == "update_rules":
+            want, sha = self.obs.rules_update[team.slug]
+            gh.put_file(full, RULES_PATH, want, f"classroom-ops: update the rules for {team.name}",
+                        branch=self.obs.repos[repo].default_branch, sha=sha or None)
+            self._remember(team, full)
         else:  # pragma: no cover - plan.py and this list change together
             raise AssertionError(step.kind)
+
+    def _remember(self, team: Team, full: str) -> None:
+        if self.record is not None:
+            self.record.put(full, rules_digest(self.course, team))
+
+    def remember_current(self) -> None:
+        """Record the rules files the plan found current, and save the record."""
+        if self.record is None:
+            return
+        for team in self.course.teams:
+            if team.slug in self.obs.rules_ok:
+                self.record.put(f"{self.course.org}/{self.course.repo_for(team)}",
+                                self.obs.rules_ok[team.slug])
+        self.record.save()
 
     def _write_files(self, team: Team, full: str) -> None:
         try:
             self._write_files_once(team, full)
+            self._remember(team, full)
         except GitHubError as e:
             # A request from a run that was killed can still land after this run looked: the
             # branch moved under us. If it moved to our own setup commit, the work is done.
@@ -211,7 +235,8 @@ class Applier:
                 self._blobs[e.sha] = self.gh.blob(full, e.sha)
         sources = {e.path: self._blobs[e.sha] for e in tree
                    if e.type == "blob" and e.path.endswith(SUFFIX)}
-        files = render_team_files(sources, self.course, team)
+        kept = {e.path: e.sha for e in tree if e.type == "blob" and not e.path.endswith(SUFFIX)}
+        files = render_team_files(sources, self.course, team, kept)
         if not sources:
             # Nothing to render: only the team's rules file, which one contents-API write does
             # (one request instead of tree, commit and ref).
