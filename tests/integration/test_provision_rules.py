@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import json
 
-import yaml
-
 import pytest
+import yaml
 
 from classroom_ops.provision.render import RULES_PATH, git_blob_sha
 
