@@ -5,7 +5,8 @@ ledger, merged by `checks.judgment.load_ledgers`), else the `submission/<milesto
 annotated tag is peeled to its commit), else the team never submitted. Students can move the tag,
 so with a ledger the tag is only compared with the judged commit (one more read per team) and a
 moved or deleted tag is reported, never followed. Files are read with one recursive tree
-listing and one blob request per kept file; sizes are checked on the listing before any download, and again after it.
+listing and one blob request per kept file; sizes are checked on the listing before any
+download, and again after it.
 
 A PDF is collected only if a reader can open it: not a Git LFS pointer, not damaged, and not
 encrypted (a password-protected file is useless in a gallery, and its permissions are not ours to
