@@ -266,6 +266,8 @@ def test_a_person_breaks_a_dead_runs_lease_at_once(after_deadline):
     assert "no lease of these teams in dls/instructors" in res.out
     res = run_check(env, "--break-lease")
     assert res.code == 2 and "--break-lease goes with --lease OWNER/REPO" in res.err
+    res = run_check(env, "--lease", "dls/instructors", "--break-lease", "--dry-run")
+    assert res.code == 2 and "a dry run writes nothing" in res.err
 
 
 

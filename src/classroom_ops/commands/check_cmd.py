@@ -88,6 +88,9 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
     if break_lease and not lease_repo:
         raise UsageError("--break-lease goes with --lease OWNER/REPO (the repository that "
                          "holds the lease)")
+    if break_lease and dry_run:
+        raise UsageError("--break-lease deletes leases, and a dry run writes nothing: drop "
+                         "--dry-run (a dry run takes no lease, so none is in its way)")
     if fail_on not in (None, "any", "errors"):
         raise UsageError(f"--fail-on {fail_on} is for --local; the course check takes any or "
                          "errors")
