@@ -188,8 +188,8 @@ class Applier:
 
     def _write_files(self, team: Team, full: str) -> None:
         try:
-            self._write_files_once(team, full)
-            self._remember(team, full)
+            if self._write_files_once(team, full):
+                self._remember(team, full)  # only what this run wrote: the file is the course's
         except GitHubError as e:
             # A request from a run that was killed can still land after this run looked: the
             # branch moved under us. If it moved to our own setup commit, the work is done.
@@ -197,9 +197,11 @@ class Applier:
                 if e.status == 422:
                     return
                 raise
-            self._write_files_once(team, full)
+            if self._write_files_once(team, full):
+                self._remember(team, full)
 
-    def _write_files_once(self, team: Team, full: str) -> None:
+    def _write_files_once(self, team: Team, full: str) -> bool:
+        """Write the team's files; False when the repository was already set up."""
         info = self.gh.get_repo(full)
         # A repository this run generated fills itself a little later (GitHub copies the
         # template in the background): wait for it. One found empty at plan time is filled at
@@ -216,17 +218,17 @@ class Applier:
             if info.name in self.generated:
                 raise
             self._fill_empty(team, full, info.default_branch)
-            return
+            return True
         head_commit = self.gh.get_commit(full, head)
         if not needs_starter_files(head_commit):
-            return  # already set up (perhaps by a killed run's last request), or in use
+            return False  # already set up (perhaps by a killed run's last request), or in use
         base_tree = head_commit["tree"]["sha"]
         if self.template_files is not None:
             files = render_team_files(self.template_files, self.course, team)
             self.gh.commit_files(full, info.default_branch, files,
                                  f"{SETUP_MESSAGE} for {team.name}", parent=head,
                                  base_tree=base_tree)
-            return
+            return True
         # From a GitHub template: the generated copy holds the *.jinja sources; render them in
         # place and remove the sources in the same commit.
         tree = self.gh.tree(full, head)
@@ -244,10 +246,11 @@ class Applier:
             self.gh.put_file(full, RULES_PATH, files[RULES_PATH],
                              f"{SETUP_MESSAGE} for {team.name}", branch=info.default_branch,
                              sha=old)
-            return
+            return True
         self.gh.commit_files(full, info.default_branch, files,
                              f"{SETUP_MESSAGE} for {team.name}", parent=head,
                              delete=list(sources), base_tree=base_tree)
+        return True
 
     def _fill_empty(self, team: Team, full: str, branch: str) -> None:
         """An empty repository (no commit, so no git data API): the first file through the
