@@ -142,7 +142,11 @@ def test_from_a_github_template_repository(sandbox, tmp_path, run_cli, monkeypat
     assert repo.get_contents("docs/guide.md").decoded_content == b"Read me ${{ not.rendered }}\n"
     names = {c.path for c in repo.get_contents("")}
     assert "README.md.jinja" not in names and ".github" in names
-    assert base64.b64decode(repo.get_contents(".github/classroom.yml").content)
+    rules = yaml.safe_load(base64.b64decode(repo.get_contents(".github/classroom.yml").content))
+    # the starter map names the rendered file and the copied one, as git hashes them
+    assert rules["starter"]["README.md"] == repo.get_contents("README.md").sha
+    assert rules["starter"]["docs/guide.md"] == repo.get_contents("docs/guide.md").sha
+    assert "README.md.jinja" not in rules["starter"]
     per_team = [w for w in env.writes() if "kv-cachers" in w["path"]]
     assert len(per_team) <= 9
 
@@ -162,6 +166,7 @@ def test_from_a_plain_github_template_only_the_rules_file_is_written(sandbox, tm
     assert repo.get_contents("proposal.md").decoded_content == b"# Proposal\n"
     rules = yaml.safe_load(repo.get_contents(".github/classroom.yml").decoded_content)
     assert rules["team"]["slug"] == "dense-crew"
+    assert rules["starter"]["proposal.md"] == repo.get_contents("proposal.md").sha
     per_team = [(w["method"], w["path"]) for w in env.writes() if "dense-crew" in w["path"]]
     assert ("PUT", "/repos/dls/final-dense-crew/contents/.github/classroom.yml") in per_team
     assert not [p for p in per_team if "/git/" in p[1]]
