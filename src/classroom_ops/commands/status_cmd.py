@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from ..checks.judgment import ledger_paths
+from ..checks.ledger import Ledger
 from ..ci_env import Actions
 from ..config import load_course
 from ..dashboard import build_status, load_entries, to_json
@@ -17,6 +19,7 @@ from ..dashboard.model import LABELS, STATES
 from ..dashboard.people import not_joined, people_lines
 from ..fileio import write_atomic
 from ..formation.provisioning import registered
+from ..meetings.sync import ledger_calendar
 from ..output import Reporter, json_report
 from .provision_cmd import connect
 
@@ -32,8 +35,11 @@ DEFAULT_LEDGER = ".classroom-ops/ledger.json"
 @click.option("--ledger", "ledger_paths", multiple=True, type=click.Path(dir_okay=False),
               help=f"The instructors' record; repeat to merge shard ledgers "
                    f"[default: {DEFAULT_LEDGER}].")
+@click.option("--ics", "ics_path", type=click.Path(dir_okay=False),
+              help="Write the calendar (.ics) of the booked meeting and presentation slots, "
+                   "from the ledgers (the meetings ledger among them).")
 @click.pass_context
-def status(ctx, html_path, json_path, md_path, ledger_paths) -> int:
+def status(ctx, html_path, json_path, md_path, ledger_paths, ics_path) -> int:
     """Show where every team stands on every milestone; writes nothing to GitHub."""
     from ..cli import Settings, config_path
 
@@ -82,6 +88,10 @@ def status(ctx, html_path, json_path, md_path, ledger_paths) -> int:
     if md_path:
         write_atomic(md_path, md)
         actions.output("summary", md_path)
+    if ics_path:
+        cal = ledger_calendar(course, _merged(paths, course, entries), now)
+        write_atomic(ics_path, cal)
+        out.line(f"calendar: {ics_path} ({cal.count('BEGIN:VEVENT')} booked slots)")
     if html_path:
         write_atomic(html_path, render(st))
         actions.output("dashboard", html_path)
@@ -90,6 +100,18 @@ def status(ctx, html_path, json_path, md_path, ledger_paths) -> int:
     s = gh.stats
     out.line(f"{s.reads} reads, {s.writes} writes")
     return 0
+
+
+def _merged(paths: list[Path], course, entries) -> Ledger:
+    """One ledger for the calendar: the judgments as merged for the grid (sign-offs) and every
+    ledger's events (bookings; `meetings sync` keeps them in its own ledger)."""
+    merged = Ledger(Path("merged"), course.name, course.term, course.org)
+    for (slug, mid), entry in entries.items():
+        merged.put(slug, mid, entry)
+    for path in ledger_paths(paths):
+        if path.is_file():  # load_entries has read and vetted every one already
+            merged.events.extend(Ledger.load(path).events)
+    return merged
 
 
 def _table(st) -> list[str]:
