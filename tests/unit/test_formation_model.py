@@ -404,3 +404,18 @@ def test_after_closing_the_team_confirmed_then_is_the_record_whatever_students_d
     hub.say(a, "prof-lee", "/approve", at=after)  # after the answer showing the edit
     r = by_number(hub.compute(now=after, previous={**at_closing, a: shown}), a)
     assert (r.state, r.members) == (CONFIRMED, ["alice", "bob", "hal"])
+
+
+def test_the_form_lets_a_student_register_naming_no_teammates():
+    """The documented "looking for a team" path: GitHub refuses to submit a form whose required
+    field is empty, so `teammates` must not be required."""
+    import yaml
+
+    from classroom_ops.formation.hub import issue_form
+
+    form = yaml.safe_load(issue_form(tuple(AREAS)))
+    fields = {f.get("id"): f for f in form["body"]}
+    assert fields["team_name"]["validations"]["required"] is True
+    assert fields["teammates"].get("validations", {}).get("required") is not True
+    f = parse(body_for("Solo Sam", [], ["Quantization"], AREAS, ""))
+    assert f.teammates == ()

@@ -3,6 +3,8 @@ Markdown. Reads the ledger and the organization; writes nothing to GitHub."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from pathlib import Path
 
 import click
@@ -41,6 +43,10 @@ def status(ctx, html_path, json_path, md_path, ledger_paths) -> int:
     course = load_course(config_path(ctx))
     gh = connect(settings)
     course = registered(gh, course)  # formation: the teams students registered in the hub
+    formation_ms = course.formation.milestone if course.formation else None
+    if formation_ms:  # judged per student from the hub (`teams status`), not per team
+        course = dataclasses.replace(course, milestones=tuple(
+            m for m in course.milestones if m.id != formation_ms))
     paths = [Path(p) for p in ledger_paths] or [Path(DEFAULT_LEDGER)]
     entries, warnings = load_entries(paths, course, required=bool(ledger_paths))
     out = Reporter()
@@ -53,6 +59,10 @@ def status(ctx, html_path, json_path, md_path, ledger_paths) -> int:
     st.not_joined = not_joined(gh, course)
     for line in _table(st):
         out.line(line)
+    if formation_ms:
+        out.line(f"{formation_ms}: judged per student from the course hub, not per team: "
+                 "`classroom-ops teams status` (and `check`) list the students in no "
+                 "confirmed team")
     total = st.counts()
     out.line(", ".join(f"{LABELS[s]}: {total[s]}" for s in STATES if total[s]))
     if st.not_joined:
