@@ -162,3 +162,16 @@ def test_a_student_issue_titled_like_a_matched_team_does_not_take_its_place(env)
     env.workflow()
     teams = status(env)
     assert teams["matched-team-1"][0] == "confirmed"
+
+
+def test_remind_sees_the_teams_registered_in_the_hub(env):
+    confirmed_team(env, "alice", "Legit", ["bob", "carol"])
+    env.sandbox.advance(CLOSE)
+    env.workflow()
+    assert env.run("provision", "--yes").code == 0
+    env.sandbox.advance(timedelta(days=12))  # two days before the proposal is due
+    res = env.run("remind", "--dry-run", "--ledger", str(env.dir / "l.json"))
+    assert res.code == 0, res.out + res.err
+    assert "legit" in res.out
+    res = env.run("remind", "--dry-run", "--team", "legit", "--ledger", str(env.dir / "l.json"))
+    assert res.code == 0, res.out + res.err
