@@ -175,3 +175,22 @@ def test_remind_sees_the_teams_registered_in_the_hub(env):
     assert "legit" in res.out
     res = env.run("remind", "--dry-run", "--team", "legit", "--ledger", str(env.dir / "l.json"))
     assert res.code == 0, res.out + res.err
+
+
+def test_a_team_named_like_an_existing_org_team_is_refused_alone(env):
+    org = env.gh("prof-lee").get_organization("dls")
+    secret = org.create_repo("exam-solutions", private=True)
+    admins = org.create_team("Admins", privacy="closed")
+    admins.update_team_repository(secret, "admin")
+    confirmed_team(env, "alice", "Admins", ["bob", "carol"])
+    confirmed_team(env, "dave", "Other", ["erin", "frank"])
+    env.sandbox.advance(CLOSE)
+    env.workflow()
+    res = env.run("provision", "--yes")
+    assert res.code == 0, res.out + res.err
+    assert "team 'Admins' (#" in res.out and "not provisioned" in res.out
+    assert "course file" not in res.out
+    assert [m.login for m in org.get_team_by_slug("admins").get_members()] == ["prof-lee"]
+    assert not [i for i in org.invitations() if i.login in ("alice", "bob", "carol")]
+    assert "final-other" in {r.name for r in org.get_repos()}
+    assert "final-admins" not in {r.name for r in org.get_repos()}
