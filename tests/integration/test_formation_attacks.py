@@ -194,3 +194,21 @@ def test_a_team_named_like_an_existing_org_team_is_refused_alone(env):
     assert not [i for i in org.invitations() if i.login in ("alice", "bob", "carol")]
     assert "final-other" in {r.name for r in org.get_repos()}
     assert "final-admins" not in {r.name for r in org.get_repos()}
+
+
+def test_grades_have_the_hub_teams_the_check_recorded(env):
+    confirmed_team(env, "alice", "Légit", ["bob", "carol"])
+    env.sandbox.advance(CLOSE)
+    env.workflow()
+    assert env.run("provision", "--yes").code == 0
+    env.sandbox.advance(timedelta(days=20))  # past the proposal's deadline
+    ledger = str(env.dir / "l.json")
+    res = env.run("check", "--ledger", ledger)
+    assert res.code in (0, 1), res.out + res.err
+    assert json.loads((env.dir / "l.json").read_text())["registered"]["legit"]["members"] == [
+        "alice", "bob", "carol"]
+    res = env.run("grades", "-o", str(env.dir / "g.csv"), "--ledger", ledger)
+    assert res.code == 0, res.out + res.err
+    rows = {line.split(",")[0]: line for line in
+            (env.dir / "g.csv").read_text(encoding="utf-8").splitlines()[1:]}
+    assert {"alice", "bob", "carol"} <= set(rows) and "Légit" in rows["bob"]

@@ -116,6 +116,24 @@ def registered(gh, course: Course, log: Callable[[str], None] = lambda s: None) 
     return with_registered_teams(gh, course, log) if course.formation is not None else course
 
 
+def record_registered(course: Course, ledger) -> None:
+    """`check` keeps the hub's teams it worked on in the ledger, for `grades` (no request)."""
+    if course.formation is not None:
+        ledger.registered = {t.slug: {"name": t.name, "members": list(t.members),
+                                      "interests": list(t.interests), "issue": t.issue}
+                             for t in course.teams if t.issue is not None}
+
+
+def registered_from_ledger(course: Course, ledger) -> Course:
+    """For `grades`: the course with the hub's teams the last `check` recorded in the ledger
+    (the course file's own teams win a slug they share)."""
+    listed = {t.slug for t in course.teams}
+    added = tuple(Team(d["name"], slug, tuple(d["members"]), interests=tuple(d["interests"]),
+                       issue=d["issue"])
+                  for slug, d in sorted(ledger.registered.items()) if slug not in listed)
+    return dataclasses.replace(course, teams=tuple(course.teams) + added) if added else course
+
+
 def formation_findings(gh, course: Course, now) -> list:
     """`check`'s judgment of the team-formation milestone as of `now`: one finding per student
     in no confirmed team, once registration has closed (none before)."""
