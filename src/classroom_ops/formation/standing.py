@@ -4,6 +4,9 @@ Inputs are only what students and staff cannot forge: each issue's body and auth
 comment's body, author and time, the course's settings, and what the tool itself recorded in its
 own answer comment (written by a bot or staff account, which no student can post as). Labels are
 output only: anyone with triage access could set them.
+
+After registration closes, the answers' record of each team confirmed at closing is the official
+one (see `_as_recorded`); anything else a student does counts only with a staff `/approve`.
 """
 
 from __future__ import annotations
