@@ -4,7 +4,6 @@ Markdown. Reads the ledger and the organization; writes nothing to GitHub."""
 from __future__ import annotations
 
 import dataclasses
-
 from pathlib import Path
 
 import click
