@@ -25,7 +25,7 @@ from ..ci_env import Actions
 from ..config import load_course
 from ..errors import EXIT_PROBLEMS, UsageError
 from ..fileio import write_atomic
-from ..formation.provisioning import registered
+from ..formation.provisioning import record_registered, registered
 from ..meetings.cells import meeting_cells
 from ..output import Reporter, json_report
 from ..preflight import require_owner
@@ -133,6 +133,7 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
                              "a future check without recording it")
     ledger = Ledger.load(ledger_path)
     ledger.require_course(course.org, course.term)
+    record_registered(course, ledger)  # for `grades`, which reads no hub
     starters, why = load_starters(course)
     # Meetings and presentations are signed off by staff (`meetings sync`, `signoff`), not
     # judged from files: their cells come from the ledger.

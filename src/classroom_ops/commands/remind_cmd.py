@@ -14,6 +14,7 @@ from ..ci_env import Actions
 from ..config import load_course
 from ..errors import EXIT_PROBLEMS, UsageError
 from ..fileio import write_atomic
+from ..formation.provisioning import registered
 from ..output import Reporter
 from ..preflight import require_owner
 from ..reminders import Remind
@@ -62,12 +63,7 @@ def remind(ctx, before_text, milestone, teams, shard, ledger_path, at_text, dry_
             raise UsageError(f"unknown milestone {milestone!r}; milestones are: "
                              f"{', '.join(m.id for m in milestones)}")
         milestones = [m for m in milestones if m.id == milestone]
-    unknown = [t for t in teams if t not in {x.slug for x in course.teams}]
-    if unknown:
-        raise UsageError(f"unknown team {', '.join(unknown)}; teams are: "
-                         f"{', '.join(t.slug for t in course.teams)}")
     sh = parse_shard(shard)
-    chosen = [t for t in course.teams if (not teams or t.slug in teams) and in_shard(t.slug, sh)]
     if at_text and not dry_run:
         raise UsageError("--at only with --dry-run: reminders go out by GitHub's clock")
     actions = Actions()
@@ -75,6 +71,12 @@ def remind(ctx, before_text, milestone, teams, shard, ledger_path, at_text, dry_
     actions.mask(settings.token())
     require_owner(gh, course.org, "sending reminders reads every team repository and opens "
                                   "issues, which")
+    course = registered(gh, course)  # formation: the teams students registered in the hub
+    unknown = [t for t in teams if t not in {x.slug for x in course.teams}]
+    if unknown:
+        raise UsageError(f"unknown team {', '.join(unknown)}; teams are: "
+                         f"{', '.join(t.slug for t in course.teams)}")
+    chosen = [t for t in course.teams if (not teams or t.slug in teams) and in_shard(t.slug, sh)]
     now = gh.server_time()
     if at_text:
         try:
