@@ -166,3 +166,33 @@ def test_a_bibliography_followed_by_an_appendix_still_ends_the_count():
     pages += [["A Proofs", *filler(300, seed=9)[:40]], filler(300, seed=10)[:40]]
     d = Deliverable(path="report/final.pdf", max_pages=4, sections=SECTIONS)
     assert check(make_pdf(pages), d) == []
+
+
+# -- 3. words hidden in an unclosed HTML comment --------------------------------------------------
+
+PROPOSAL = Deliverable(path="proposal.md", sections=("Motivation",), min_words=300)
+
+
+def md(text: str, d: Deliverable = PROPOSAL):
+    return evaluate(d, {d.path: text.encode()}, milestone="proposal")
+
+
+def test_words_after_an_unclosed_comment_are_hidden_as_on_github():
+    hidden = " ".join(filler(400, seed=4))
+    text = f"# Proposal\n\n## Motivation\n\nWe want to study sparse routing.\n\n<!--\n{hidden}\n"
+    got = md(text)
+    assert [(f.rule, f.found) for f in got] == [("min_words", "8")]
+    # Control: the same words with the comment closed before them are counted.
+    assert md(text.replace("<!--\n", "<!-- a note -->\n")) == []
+
+
+def test_a_heading_after_an_unclosed_comment_is_hidden_too():
+    text = "# Proposal\n\n<!-- draft\n\n## Motivation\n\n" + " ".join(filler(400, seed=5)) + "\n"
+    got = md(text)
+    assert sorted(f.rule for f in got) == ["min_words", "sections"]
+
+
+def test_closed_and_empty_comments_hide_only_themselves():
+    shown = " ".join(filler(400, seed=6))
+    text = f"## Motivation\n\n<!---->\n<!-->\n<div>\n\n{shown}\n\n</div>\n"
+    assert md(text) == []

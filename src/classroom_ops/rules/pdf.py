@@ -14,7 +14,8 @@ read at all: rules count what a reader sees.
 
 Reading is bounded per file, and a bound ends in a finding, never in a stalled job: a page whose
 drawing instructions inflate past MAX_CONTENT_BYTES is not parsed (a 73 KB file of 30 pages
-sharing one 24 MB stream took minutes), pages sharing one content stream are read once, and
+sharing one 24 MB stream took minutes), pages sharing one content stream are read once, reading
+stops after MAX_SECONDS, and
 judging the text that was read (finding References, the table of contents and the headings) has
 a second MAX_SECONDS budget, checked line by line; the end of either is a `too_complex` finding.
 Each pattern is linear, and lines too long to be a heading or a contents entry are not matched at
