@@ -220,8 +220,6 @@ class MeetingSync:
                     body=text.body(m, ctx.team.slug, board, self.now, self.tz, due_text),
                     labels=[text.LABEL], assignees=[], probe=lambda: self._ours(full).get(m.id))
                 self.log(f"{ctx.team.slug} {m.id}: opened booking issue #{issue.number}")
-                if not self.ledger.issuer and issue.author:
-                    self.ledger.issuer = issue.author
             if issue is None:
                 return
             mk = text.parse_marker(issue.body)
