@@ -196,3 +196,16 @@ def test_closed_and_empty_comments_hide_only_themselves():
     shown = " ".join(filler(400, seed=6))
     text = f"## Motivation\n\n<!---->\n<!-->\n<div>\n\n{shown}\n\n</div>\n"
     assert md(text) == []
+
+
+def test_text_drawn_outside_the_page_is_not_read():
+    """A heading drawn below the page's bottom edge is seen by no reader, so it is no heading."""
+    d = Deliverable(path="report/final.pdf", sections=("Introduction",))
+
+    def report(y: int) -> bytes:
+        heading = b"BT /F1 10 Tf 72 %d Td (1 Introduction) Tj ET\n" % y
+        return raw_pdf([heading + text_ops(filler(200, seed=7)[:30])])
+
+    got = check(report(-300), d)
+    assert [(f.rule, f.expected) for f in got] == [("sections", "Introduction")]
+    assert check(report(760), d) == []  # the control: on the page, it is the heading

@@ -9,8 +9,9 @@ contents: pages that read as a table of contents (several lines ending in page n
 leaders) are never searched for headings, and where "References" appears more than once, the
 first one after which the document is reference entries (a year, or "[1]") up to the end or an
 appendix counts: a fake heading and entry above more pages of body text hides none of them. A
-TOC line is never a section heading either. Text a reader cannot see (render mode 3 or 7) is not
-read at all: rules count what a reader sees.
+TOC line is never a section heading either. Text a reader cannot see (render mode 3 or 7, or
+drawn outside the page's visible box) is not read at all: rules count what a reader sees
+(white-on-white text is still read).
 
 Reading is bounded per file, and a bound ends in a finding, never in a stalled job: a page whose
 drawing instructions inflate past MAX_CONTENT_BYTES is not parsed (a 73 KB file of 30 pages
@@ -160,7 +161,7 @@ def _read(data: bytes, deadline: float | None) -> PdfText:
                 text = ""
             else:
                 _drop_invisible_text(page, reader)
-                text = (page.extract_text() or "")[:MAX_TEXT_PER_PAGE]
+                text = _visible_text(page)[:MAX_TEXT_PER_PAGE]
             if key is not None:
                 by_stream[key] = text
             doc.texts.append(text)
@@ -169,6 +170,7 @@ def _read(data: bytes, deadline: float | None) -> PdfText:
     return doc
 
 
+_BOX_SLACK = 2.0  # points: text starting on the box's edge is still seen
 _INVISIBLE_MODE = re.compile(rb"(?<![\d.])[37]\s+Tr\b")
 _SHOW_TEXT = {b"Tj", b"TJ", b"'", b'"'}
 
@@ -198,6 +200,33 @@ def _drop_invisible_text(page, reader) -> None:
             blank = ArrayObject() if op == b"TJ" else TextStringObject("")
             cs.operations[i] = ([*operands[:-1], blank], op)
     page.replace_contents(cs)
+
+
+def _visible_text(page) -> str:
+    """The page's text without what is drawn outside its visible box (a reader never sees a
+    heading placed at y = -500). pypdf's own text when everything is inside: the common case is
+    exactly what it was."""
+    try:
+        left, bottom, right, top = (float(v) for v in page.cropbox)
+    except (TypeError, ValueError):
+        return page.extract_text() or ""
+    left, right = min(left, right) - _BOX_SLACK, max(left, right) + _BOX_SLACK
+    bottom, top = min(bottom, top) - _BOX_SLACK, max(bottom, top) + _BOX_SLACK
+    parts: list[str] = []
+    outside = False
+
+    def visit(text, cm, tm, _font, _size):
+        nonlocal outside
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            if not (left <= x <= right and bottom <= y <= top):
+                outside = True
+                return
+        parts.append(text)
+
+    full = page.extract_text(visitor_text=visit) or ""
+    return "".join(parts) if outside else full
 
 
 def _stream_key(page) -> object:
