@@ -10,8 +10,8 @@ leaders) are never searched for headings, and where "References" appears more th
 first one after which the document is reference entries (a year, or "[1]") up to the end or an
 appendix counts: a fake heading and entry above more pages of body text hides none of them. A
 TOC line is never a section heading either. Text a reader cannot see (render mode 3 or 7, or
-drawn outside the page's visible box) is not read at all: rules count what a reader sees
-(white-on-white text is still read).
+drawn outside the page's visible box; see pdf_visible.py) is not read at all: rules count what
+a reader sees (white-on-white text is still read).
 
 Reading is bounded per file, and a bound ends in a finding, never in a stalled job: a page whose
 drawing instructions inflate past MAX_CONTENT_BYTES is not parsed (a 73 KB file of 30 pages
@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 
 from classroom_ops.model import Deliverable, Finding
 from classroom_ops.rules.kinds import describe, sniff
+from classroom_ops.rules.pdf_visible import visible_text
 from classroom_ops.rules.text import plain
 from classroom_ops.rules.titles import same, strip_numbering, title_words, word_count
 
@@ -160,73 +161,13 @@ def _read(data: bytes, deadline: float | None) -> PdfText:
                              "MB of drawing instructions, so its text was not read")
                 text = ""
             else:
-                _drop_invisible_text(page, reader)
-                text = _visible_text(page)[:MAX_TEXT_PER_PAGE]
+                text = visible_text(page, reader)[:MAX_TEXT_PER_PAGE]
             if key is not None:
                 by_stream[key] = text
             doc.texts.append(text)
         except Exception:  # noqa: BLE001 -- one bad content stream should not hide the rest
             doc.texts.append("")
     return doc
-
-
-_BOX_SLACK = 2.0  # points: text starting on the box's edge is still seen
-_INVISIBLE_MODE = re.compile(rb"(?<![\d.])[37]\s+Tr\b")
-_SHOW_TEXT = {b"Tj", b"TJ", b"'", b'"'}
-
-
-def _drop_invisible_text(page, reader) -> None:
-    """Blank the text a reader cannot see: drawn in render mode 3 (neither filled nor stroked)
-    or 7 (clip only). Rules count what a reader sees; invisible text can hide a fake
-    References heading or pad a word count. Pages without such a mode are left untouched."""
-    from pypdf.generic import ArrayObject, ContentStream, TextStringObject
-
-    contents = page.get_contents()
-    if contents is None or not _INVISIBLE_MODE.search(contents.get_data()):
-        return
-    cs = ContentStream(contents, reader)
-    mode, saved = 0, []
-    for i, (operands, op) in enumerate(cs.operations):
-        if op == b"Tr" and operands:
-            try:
-                mode = int(operands[0])
-            except (TypeError, ValueError):
-                mode = 0
-        elif op == b"q":
-            saved.append(mode)
-        elif op == b"Q":
-            mode = saved.pop() if saved else 0
-        elif op in _SHOW_TEXT and mode in (3, 7):
-            blank = ArrayObject() if op == b"TJ" else TextStringObject("")
-            cs.operations[i] = ([*operands[:-1], blank], op)
-    page.replace_contents(cs)
-
-
-def _visible_text(page) -> str:
-    """The page's text without what is drawn outside its visible box (a reader never sees a
-    heading placed at y = -500). pypdf's own text when everything is inside: the common case is
-    exactly what it was."""
-    try:
-        left, bottom, right, top = (float(v) for v in page.cropbox)
-    except (TypeError, ValueError):
-        return page.extract_text() or ""
-    left, right = min(left, right) - _BOX_SLACK, max(left, right) + _BOX_SLACK
-    bottom, top = min(bottom, top) - _BOX_SLACK, max(bottom, top) + _BOX_SLACK
-    parts: list[str] = []
-    outside = False
-
-    def visit(text, cm, tm, _font, _size):
-        nonlocal outside
-        if text.strip():
-            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            if not (left <= x <= right and bottom <= y <= top):
-                outside = True
-                return
-        parts.append(text)
-
-    full = page.extract_text(visitor_text=visit) or ""
-    return "".join(parts) if outside else full
 
 
 def _stream_key(page) -> object:
