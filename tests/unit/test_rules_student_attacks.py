@@ -209,3 +209,12 @@ def test_text_drawn_outside_the_page_is_not_read():
     got = check(report(-300), d)
     assert [(f.rule, f.expected) for f in got] == [("sections", "Introduction")]
     assert check(report(760), d) == []  # the control: on the page, it is the heading
+
+
+def test_a_paper_checklist_after_the_references_does_not_count():
+    """NeurIPS papers end with the references, then the paper checklist (no appendix)."""
+    pages = [[f"{i + 1} {s}", *filler(300, seed=i)[:40]] for i, s in enumerate(SECTIONS)]
+    pages += [["References", *(f"[{k}] A. Author. Title {k}. 2019." for k in range(1, 30))]]
+    pages += [["NeurIPS Paper Checklist", *filler(300, seed=11)[:40]], filler(300, seed=12)[:40]]
+    d = Deliverable(path="report/final.pdf", max_pages=4, sections=SECTIONS)
+    assert check(make_pdf(pages), d) == []

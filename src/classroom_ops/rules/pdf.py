@@ -245,11 +245,13 @@ def is_toc_page(text: str, deadline: float | None = None) -> bool:
 
 
 def _is_appendix(line: str) -> bool:
-    """"Appendix", "Appendix A: Proofs", "Supplementary Material", "A Proof of Theorem 1"."""
+    """What may follow the references without counting: "Appendix", "Appendix A: Proofs",
+    "Supplementary Material", "A Proof of Theorem 1", "NeurIPS Paper Checklist"."""
     words = title_words(line)
     if not words or len(words) > 10:
         return False
-    if words[0] in ("appendix", "appendice", "supplementary", "supplemental"):
+    if words[0] in ("appendix", "appendice", "supplementary", "supplemental") or \
+            "checklist" in words:
         return True
     return bool(_APPENDIX_LETTER.match(line))
 
