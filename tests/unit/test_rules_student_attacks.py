@@ -218,3 +218,12 @@ def test_a_paper_checklist_after_the_references_does_not_count():
     pages += [["NeurIPS Paper Checklist", *filler(300, seed=11)[:40]], filler(300, seed=12)[:40]]
     d = Deliverable(path="report/final.pdf", max_pages=4, sections=SECTIONS)
     assert check(make_pdf(pages), d) == []
+
+
+def test_a_references_heading_on_every_line_is_judged_in_seconds():
+    lines = ["References", "[1] A. Author. Title. 2020.", *filler(60, seed=3)[:6]] * 6
+    data = make_pdf([lines] * 60)
+    start = time.monotonic()
+    got = check(data, Deliverable(path="report/final.pdf", max_pages=8))
+    assert time.monotonic() - start < 10
+    assert got == []  # the first heading (page 1) heads what reads as references to the end

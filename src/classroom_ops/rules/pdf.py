@@ -262,45 +262,46 @@ def _reads_as_references(lines: list[str]) -> bool:
     return entries >= 1 and entries * _LINES_PER_ENTRY >= len(lines)
 
 
-def _heads_references(texts: list[str], p: int, n: int, deadline: float | None) -> bool:
-    """True when the heading at (page p, line n) is followed by entries, and every later page
-    up to the end or an appendix reads as references: body text after it means it was not the
-    heading of the references (a fake one put early to hide pages from the count)."""
-    after = _lines(texts[p])[n + 1:] + (_lines(texts[p + 1]) if p + 1 < len(texts) else [])
-    if not any(_REFERENCE_ENTRY.search(ln) for ln in after[:8]):
-        return False
-    for q in range(p + 1, len(texts)):
+def _tails(pages: list[list[str]], ok, deadline: float | None) -> list[bool]:
+    """tails[q]: every page from q on, up to the end or an appendix, satisfies `ok`."""
+    tails = [True] * (len(pages) + 1)
+    for q in range(len(pages) - 1, -1, -1):
         _budget(deadline)
-        lines = _lines(texts[q])
-        if any(_is_appendix(ln) for ln in lines[:_APPENDIX_LOOK]):
-            return True
-        if lines and not _reads_as_references(lines):
-            return False
-    return True
+        lines = pages[q]
+        appendix = any(_is_appendix(ln) for ln in lines[:_APPENDIX_LOOK])
+        tails[q] = appendix or (ok(lines) and tails[q + 1])
+    return tails
 
 
 def _references_at(texts: list[str], toc: set[int],
                    deadline: float | None = None) -> tuple[int, int] | None:
-    """(page, line) of the References heading that heads the references: the first one after
-    which the document is reference entries up to the end or an appendix (so a fake heading
-    with a fake entry above pages of body text is passed over, and a heading repeated on each
-    page of the bibliography counts from its first page); with none such, the last heading
-    followed by nothing but an appendix; None when every heading is followed by body text."""
+    """(page, line) of the References heading that heads the references: the first one
+    followed by entries after which the document is reference entries up to the end or an
+    appendix (so a fake heading with a fake entry above pages of body text is passed over: it
+    was not the heading of the references, and a heading repeated on each page of the
+    bibliography counts from its first page); with none such, the last heading followed by
+    nothing but an appendix (a draft's last line); None when body text follows every one."""
+    pages = []
     found = []
     for p, text in enumerate(texts):
+        pages.append(_lines(text))
         if p in toc:
             continue
-        for n, ln in enumerate(_lines(text)):
+        for n, ln in enumerate(pages[-1]):
             _budget(deadline)
             if len(ln) <= _TOC_LINE_MAX and any(same(ln, t) for t in REFERENCE_TITLES):
                 found.append((p, n))
+    if not found:
+        return None
+    refs_after = _tails(pages, lambda lines: not lines or _reads_as_references(lines), deadline)
     for p, n in found:
-        if _heads_references(texts, p, n, deadline):
+        after = pages[p][n + 1:] + (pages[p + 1] if p + 1 < len(pages) else [])
+        if refs_after[p + 1] and any(_REFERENCE_ENTRY.search(ln) for ln in after[:8]):
             return p, n
+    nothing_after = _tails(pages, lambda lines: not lines, deadline)
     for p, n in reversed(found):
-        if all(not _lines(t) or any(_is_appendix(ln) for ln in _lines(t)[:_APPENDIX_LOOK])
-               for t in texts[p + 1:]):
-            return p, n  # a heading with no entries yet, at the end: a draft's last page
+        if nothing_after[p + 1]:
+            return p, n
     return None
 
 
