@@ -3,10 +3,12 @@ order, answer each once, keep the issues up to date, and record sign-offs in the
 
 Per meeting milestone that has opened, by GitHub's clock:
 1. every team's booking issue is found (the ledger's `booking_issue` event, else its label and
-   marker) or opened, and its comments listed: all of them before any command is applied, so a
-   slot two teams ask for goes to the earlier comment whichever team's issue is read first;
-2. only comments created before this run began count (one written while the run lists issues
-   waits for the next run, which sees it in its place in time);
+   marker on an issue the tool's own login opened: a student can paste the marker, not open an
+   issue as someone else) or opened, and its comments listed: all of them before any command is
+   applied, so a slot two teams ask for goes to the earlier comment whichever team's issue is
+   read first;
+2. only comments created after booking opened and before this run began count (one written
+   while the run lists issues waits for the next run, which sees it in its place in time);
 3. each new command is decided once (booking.Board), recorded in the ledger and answered;
 4. a sign-off becomes the team's ledger entry (on time by the deadline, else late); after the
    deadline a team without one is recorded missing, until staff sign it off late.
@@ -133,6 +135,7 @@ class MeetingSync:
         self.tz = zone(course.timezone)
         self.boards: list[tuple[Milestone, Board]] = []
         self.students = {x.lower() for t in course.teams for x in t.members}
+        self._me: str | None = None  # the token's login, asked only to prove an issue is ours
 
     def run(self) -> list[TeamMeeting]:
         self.ledger.course, self.ledger.term, self.ledger.org = (
@@ -179,6 +182,8 @@ class MeetingSync:
             for c in ctx.comments:
                 if c.id in done or c.created_at >= self.now or self._ours_comment(c):
                     continue
+                if m.opens is not None and c.created_at < m.opens:
+                    continue  # written before booking opened: not a command
                 parsed = parse_command(c.body)
                 if parsed:
                     commands.append((ctx, Command(c.id, ctx.team.slug, c.author, c.created_at,
@@ -243,9 +248,23 @@ class MeetingSync:
         found: dict[str, Issue] = {}
         for issue in self.gh.issues(full, labels=[text.LABEL]):
             mk = text.parse_marker(issue.body)
-            if mk and (mk[0] not in found or issue.number < found[mk[0]].number):
+            if mk and (mk[0] not in found or issue.number < found[mk[0]].number) \
+                    and self._proven(issue):
                 found[mk[0]] = issue
         return found
+
+    def _proven(self, issue: Issue) -> bool:
+        """Opened by the tool's login (the ledger's issuer, else the token's user, asked once
+        and only when a marked issue needs it): a student's issue with a pasted marker is not
+        the booking issue, as checks/issues.py decides for deadline issues."""
+        author = (issue.author or "").lower()
+        if not author or author in self.students:
+            return False
+        if self.ledger.issuer and author == self.ledger.issuer.lower():
+            return True
+        if self._me is None:
+            self._me = self.gh.whoami() or ""
+        return bool(self._me) and author == self._me.lower()
 
     def _ours_comment(self, c: Comment) -> bool:
         """Written by this tool: our marker, from an author who is not a student (a student
