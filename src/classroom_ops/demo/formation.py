@@ -9,8 +9,8 @@ only the workflow's permissions. The outcome is fixed by the script (and tested)
   Dense Crew     dev-patel registers emma-wu and farid-khan; farid confirms two days later.
   Big Four       gia-rossi first names bo-chen (already in Sparse Squad: a problem), then edits
                  him out for jamal-reed; a team of 4 needs a TA's `/approve`, which comes.
-  matched        kai-mueller is "looking for a team"; lea-martin and mo-said never register;
-                 `teams match --apply` makes them Matched Team 1.
+  matched        kai-mueller and lea-martin are "looking for a team" (Training Efficiency);
+                 mo-said never registers; `teams match --apply` makes them Matched Team 1.
   Night Owls     nia-brown names carla-diaz (already in Sparse Squad) and never fixes it: she
                  is in an open registration, so not matched, and in no confirmed team at closing.
 
@@ -152,12 +152,13 @@ class FormationDemo(Demo):
         self.say_on("emma-wu", dense, "/confirm")
         self.workflow()
         big = self.register("gia-rossi", "Big Four", ["hiro-tanaka", "ines-lopez", "bo-chen"],
-                            ["Inference", "Quantization"])
+                            ["Inference"])
         self.workflow()
         self.register("nia-brown", "Night Owls", ["carla-diaz"], ["Data"])
         self.workflow()
-        self.register("kai-mueller", "Looking for a team", [], ["Training Efficiency"])
-        self.workflow()
+        for s in ("kai-mueller", "lea-martin"):
+            self.register(s, "Looking for a team", [], ["Training Efficiency"])
+            self.workflow()
         st = self.status("teams-status-day-1")
         say("day 1: registrations: " + ", ".join(
             f"{t['name']} ({t['state']})" for t in st["teams"]) +
@@ -165,7 +166,7 @@ class FormationDemo(Demo):
 
         sb.advance(timedelta(days=1))
         self.edit("gia-rossi", big, "Big Four", ["hiro-tanaka", "ines-lopez", "jamal-reed"],
-                  ["Inference", "Quantization"])
+                  ["Inference"])
         self.workflow()
         for s in ("hiro-tanaka", "ines-lopez", "jamal-reed"):
             self.say_on(s, big, "/confirm")
