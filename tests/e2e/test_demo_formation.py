@@ -59,8 +59,10 @@ def test_the_registration_period_on_the_sandbox(tmp_path, run_cli, monkeypatch):
         assert approvals == ["ta-kim"]
     story = "\n".join(lines)
     assert "Big Four named bo-chen and Night Owls carla-diaz, already in Sparse Squad" in story
-    assert "made Matched Team 1 of the students in no registration: kai-mueller, lea-martin, " \
+    assert "made Matched Team 1 of the students in no team: kai-mueller, lea-martin, " \
            "mo-said" in story
+    assert ("Big Four confirmed; farid-khan's /confirm: Dense Crew confirmed; in no team yet: "
+            "kai-mueller, lea-martin, mo-said") in story
     assert "in no confirmed team: nia-brown" in story
 
 

@@ -177,9 +177,11 @@ class FormationDemo(Demo):
         self.say_on("farid-khan", dense, "/confirm")
         self.workflow()
         st = self.status("teams-status-day-3")
-        say("day 3: gia-rossi replaced bo-chen by jamal-reed, the team of 4 confirmed, ta-kim "
-            "approved its size; farid-khan confirmed Dense Crew; in no team: " +
-            ", ".join(st["unteamed"]))
+        state = {t["slug"]: t["state"] for t in st["teams"]}
+        say(f"day 3: gia-rossi replaced bo-chen by jamal-reed, the four confirmed and ta-kim "
+            f"approved the size: Big Four {state['big-four']}; farid-khan's /confirm: Dense "
+            f"Crew {state['dense-crew']}; in no team yet: "
+            f"{', '.join(st['unteamed']) or 'nobody'}")
 
         sb.advance(timedelta(days=1))
         self.cli("teams-match", "teams", "match")
@@ -188,7 +190,7 @@ class FormationDemo(Demo):
         matched = next(t for t in self.status("teams-status-day-4")["teams"]
                        if t["slug"].startswith("matched-"))
         say(f"day 4: teams match --apply made {matched['name']} of the students in no "
-            f"registration: {', '.join(matched['members'])} (logs/teams-match.log)")
+            f"team: {', '.join(matched['members'])} (logs/teams-match.log)")
 
         closes = c.milestone("team-formation").due
         sb.set_clock(closes + timedelta(hours=1))
