@@ -17,8 +17,12 @@ from ..output import Reporter
               help="How many of the example course's teams take part.")
 @click.option("--keep-running", is_flag=True,
               help="Keep the sandbox up afterwards, to explore it with PyGithub, git or curl.")
-def demo(out: str, teams: int, keep_running: bool) -> int:
+@click.option("--formation", is_flag=True,
+              help="Play the team-registration period instead: a small course whose students "
+                   "register their teams in the course hub.")
+def demo(out: str, teams: int, keep_running: bool, formation: bool) -> int:
     """Provision the example course on a local sandbox and play its semester."""
+    from ..demo.formation import FormationDemo
     from ..demo.runner import Demo, prepare_output
     from ..sandbox import Sandbox
 
@@ -33,6 +37,19 @@ def demo(out: str, teams: int, keep_running: bool) -> int:
     sandbox.start()
     try:
         say(f"sandbox: a local GitHub at {sandbox.api_url} (no network, no account)")
+        if formation:
+            summary = FormationDemo(out_dir, say).run(sandbox)
+            say("")
+            say(f"{len(summary['repos'])} confirmed teams provisioned, "
+                f"{len(summary['missing'])} student(s) in no team; API requests: "
+                f"{summary['requests']}, {time.monotonic() - started:.0f} s")
+            say(f"results in {out_dir}: formation-summary.json, reports/, logs/")
+            if keep_running:
+                say(f"sandbox still running at {sandbox.api_url}; admin token "
+                    f"{sandbox.admin_token}; Ctrl-C to stop")
+                while True:
+                    time.sleep(3600)
+            return 0
         result = Demo(out_dir, teams, say).run(sandbox)
         st = result.statuses
         say("")

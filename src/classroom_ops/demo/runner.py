@@ -144,11 +144,12 @@ class Demo:
         self.main = entry_point()
 
     # -- the CLI as a user runs it, its output into a log ----------------------------------
-    def cli(self, name: str, *args: str, as_user: str | None = None) -> int:
+    def cli(self, name: str, *args: str, as_user: str | None = None,
+            token: str | None = None) -> int:
         """`classroom-ops -c COURSE --api-url URL ARGS` with GITHUB_TOKEN of `as_user` (the
-        professor by default), through the console entry point in click's isolation: its own
+        professor by default; or `token`), through the console entry point in click's isolation: its own
         environment, stdout and stderr, and exit code."""
-        token = self.tokens[as_user or self.course.staff_members[0]]
+        token = token or self.tokens[as_user or self.course.staff_members[0]]
         argv = ["-c", str(self.config), "--api-url", self.api_url, *args]
         code = 0
         with CliRunner().isolation(env={"GITHUB_TOKEN": token}) as (out, err, *_):
