@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..errors import ClassroomOpsError
 from ..model import Course, Team
-from ..provision.render import RULES_PATH, read_template_dir, render_team_files
+from ..provision.render import RULES_PATH, read_template_dir, render_team_files, template_source
 
 
 def git_blob_sha(data: bytes) -> str:
@@ -55,8 +55,6 @@ def load_starters(course: Course) -> tuple[Starters | None, str]:
     """The course's starter from its template folder, or (None, why not). A GitHub template
     repository is not read: what provisioning pushed (the push log) says the same, once per
     team, and the App token may not reach a template kept elsewhere."""
-    from ..provision.state import template_source
-
     source = template_source(course, Path(course.source).parent)
     if source.folder is None:
         return None, ""

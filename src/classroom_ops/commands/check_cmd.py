@@ -28,8 +28,8 @@ from ..formation.provisioning import registered
 from ..meetings.cells import meeting_cells
 from ..output import Reporter, json_report
 from ..preflight import require_owner
+from ..session import Settings, config_path, connect
 from ..timeline import DeadlineError, resolve, zone
-from .provision_cmd import connect
 
 DEFAULT_LEDGER = ".classroom-ops/ledger.json"
 
@@ -83,8 +83,6 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
     if fail_on not in (None, "any", "errors"):
         raise UsageError(f"--fail-on {fail_on} is for --local; the course check takes any or "
                          "errors")
-    from ..cli import Settings, config_path
-
     settings = ctx.find_object(Settings)
     course = load_course(config_path(ctx))
     milestones = list(course.milestones)

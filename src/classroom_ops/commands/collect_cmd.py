@@ -17,8 +17,8 @@ from ..errors import EXIT_PROBLEMS, ClassroomOpsError, UsageError
 from ..formation.provisioning import registered
 from ..output import Reporter
 from ..rules.text import plain
+from ..session import Settings, config_path, connect
 from .check_cmd import DEFAULT_LEDGER
-from .provision_cmd import connect
 
 
 def _describe(rec: TeamRecord) -> str:
@@ -55,8 +55,6 @@ def _describe(rec: TeamRecord) -> str:
 @click.pass_context
 def collect(ctx, milestone, output, public, ledger_path, dry_run, publish_to) -> int:
     """Collect every team's final report into ARCHIVE_DIR and build the past-projects gallery."""
-    from ..cli import Settings, config_path
-
     settings = ctx.find_object(Settings)
     course = load_course(config_path(ctx))
     if dry_run and not publish_to:
@@ -142,8 +140,6 @@ def _ledger(path: str | None, term: str) -> Ledger | None:
 @click.pass_context
 def archive_repos(ctx, dry_run) -> int:
     """Make every team repository read-only (archived) at the end of term; safe to rerun."""
-    from ..cli import Settings, config_path
-
     settings = ctx.find_object(Settings)
     course = load_course(config_path(ctx))
     out = Reporter()

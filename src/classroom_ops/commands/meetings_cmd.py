@@ -17,8 +17,8 @@ from ..meetings.sync import MeetingSync, booking_issue_of, record_signoff
 from ..output import Reporter
 from ..preflight import require_owner
 from ..rules.text import plain
+from ..session import Settings, config_path, connect
 from ..timeline import format_deadline, zone
-from .provision_cmd import connect
 
 DEFAULT_LEDGER = ".classroom-ops/ledger.json"
 
@@ -58,8 +58,6 @@ def meetings() -> None:
 @click.pass_context
 def sync(ctx, milestone, ledger_path, ics_path, json_path, dry_run) -> int:
     """Open booking issues, apply /book, /cancel and staff's /met, record sign-offs."""
-    from ..cli import Settings, config_path
-
     settings = ctx.find_object(Settings)
     course = load_course(config_path(ctx))
     chosen = _meeting_milestones(course, milestone)
@@ -103,8 +101,6 @@ def sync(ctx, milestone, ledger_path, ics_path, json_path, dry_run) -> int:
 @click.pass_context
 def signoff(ctx, team, milestone, note, ledger_path, dry_run) -> int:
     """Record that staff met the team (or saw its presentation), now by GitHub's clock."""
-    from ..cli import Settings, config_path
-
     settings = ctx.find_object(Settings)
     course = load_course(config_path(ctx))
     [m] = _meeting_milestones(course, milestone)

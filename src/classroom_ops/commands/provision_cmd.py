@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 import sys
-from urllib.parse import urlparse
 
 import click
 
-from ..adapter import GitHub
 from ..config import load_course
 from ..errors import EXIT_PROBLEMS, UsageError
-from ..output import Reporter, track
+from ..output import Reporter
 from ..provision import prepare
-
-
-def is_local_api(api_url: str) -> bool:
-    return (urlparse(api_url).hostname or "") in ("127.0.0.1", "localhost", "::1")
-
-
-def connect(settings, write_delay: float | None = None) -> GitHub:
-    if write_delay is None:
-        # GitHub asks for a pause between writes; a local sandbox needs none.
-        write_delay = 0.0 if is_local_api(settings.api_url) else 1.0
-    return track(GitHub(settings.api_url, settings.token(), write_delay=write_delay,
-                        cache_dir=settings.cache_dir))
+from ..session import Settings, config_path, connect
 
 
 @click.command()
@@ -38,8 +25,6 @@ def connect(settings, write_delay: float | None = None) -> GitHub:
 def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
               write_delay: float | None) -> int:
     """Create every team's repository, team and access; rerun to reconcile roster changes."""
-    from ..cli import Settings, config_path
-
     settings = ctx.find_object(Settings)
     path = config_path(ctx)
     course = load_course(path)

@@ -16,8 +16,8 @@ from ..fileio import write_atomic
 from ..output import Reporter
 from ..preflight import require_owner
 from ..reminders import Remind
+from ..session import Settings, config_path, connect
 from ..timeline import DeadlineError, format_deadline, parse_duration, resolve, zone
-from .provision_cmd import connect
 
 DEFAULT_LEDGER = ".classroom-ops/ledger.json"
 WORDS = {"ready": "ready", "reminded": "reminded", "already": "reminded before",
@@ -45,8 +45,6 @@ WORDS = {"ready": "ready", "reminded": "reminded", "already": "reminded before",
 def remind(ctx, before_text, milestone, teams, shard, ledger_path, at_text, dry_run, json_path) -> int:
     """Remind teams, before a deadline, of what they are still missing."""
     from ..checks.ledger import Ledger
-    from ..cli import Settings, config_path
-
     settings = ctx.find_object(Settings)
     course = load_course(config_path(ctx))
     try:

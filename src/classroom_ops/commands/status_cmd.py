@@ -17,7 +17,7 @@ from ..dashboard.people import not_joined, people_lines
 from ..fileio import write_atomic
 from ..formation.provisioning import registered
 from ..output import Reporter, json_report
-from .provision_cmd import connect
+from ..session import Settings, config_path, connect
 
 DEFAULT_LEDGER = ".classroom-ops/ledger.json"
 
@@ -34,8 +34,6 @@ DEFAULT_LEDGER = ".classroom-ops/ledger.json"
 @click.pass_context
 def status(ctx, html_path, json_path, md_path, ledger_paths) -> int:
     """Show where every team stands on every milestone; writes nothing to GitHub."""
-    from ..cli import Settings, config_path
-
     actions = Actions()
     settings = ctx.find_object(Settings)
     course = load_course(config_path(ctx))

@@ -16,7 +16,8 @@ from ..formation.settings import STUDENTS_TEAM, Settings
 from ..formation.standing import CONFIRMED, PENDING, PROBLEM, Standing
 from ..output import Reporter
 from ..rules.text import plain
-from .provision_cmd import connect
+from ..session import Settings as CliSettings
+from ..session import config_path, connect
 
 
 @click.group()
@@ -33,8 +34,6 @@ def _settings(ctx, gh, settings_file: str | None) -> Settings:
         except (OSError, UnicodeDecodeError) as e:
             raise UsageError(f"cannot read {settings_file}: {e}") from None
         return Settings.from_json(text, settings_file)
-    from ..cli import config_path
-
     course = load_course(config_path(ctx))
     if course.formation is None:
         return Settings.from_course(course)  # raises the explanation
@@ -88,7 +87,6 @@ settings_option = click.option(
 @click.pass_context
 def sync(ctx, settings_file, dry_run) -> int:
     """Answer every registration in the hub and set its label; safe to run at any time."""
-    from ..cli import Settings as CliSettings
     from ..formation.sync import sync as run_sync
 
     cli = ctx.find_object(CliSettings)
@@ -113,7 +111,6 @@ def sync(ctx, settings_file, dry_run) -> int:
 @click.pass_context
 def status(ctx, settings_file, json_path) -> int:
     """List confirmed and pending teams and the students in no team; writes nothing."""
-    from ..cli import Settings as CliSettings
 
     cli = ctx.find_object(CliSettings)
     out = Reporter()
@@ -158,7 +155,6 @@ def _summary(out: Reporter, st: Standing) -> None:
 @click.pass_context
 def match(ctx, apply, dry_run) -> int:
     """Propose teams of the course's size for the students in no team, by shared interests."""
-    from ..cli import Settings as CliSettings
     from ..formation.match import propose
 
     cli = ctx.find_object(CliSettings)

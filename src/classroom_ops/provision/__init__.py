@@ -13,8 +13,8 @@ from ..errors import UsageError
 from ..model import Course
 from .apply import Applier, TeamResult
 from .plan import Plan, make_plan
-from .render import check_templates, read_template_dir
-from .state import observe, preflight, template_source
+from .render import check_templates, read_template_dir, template_source
+from .state import observe, preflight
 
 __all__ = ["ProvisionRun", "prepare", "Plan"]
 

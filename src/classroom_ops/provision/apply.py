@@ -14,8 +14,8 @@ from ..errors import AlreadyExists, ClassroomOpsError, GitHubError, NotFound, St
 from ..ghdata import TeamInfo
 from ..model import Course, Team
 from .plan import Observed, Plan, Step
-from .render import RULES_PATH, SUFFIX, render_team_files
-from .state import SETUP_MESSAGE, TemplateSource, mark, needs_starter_files, was_set_up
+from .render import RULES_PATH, SUFFIX, TemplateSource, render_team_files
+from .state import SETUP_MESSAGE, mark, needs_starter_files, was_set_up
 
 
 @dataclass

@@ -13,6 +13,7 @@ template names that is not in the context is an error naming the file, the line 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -220,3 +221,20 @@ def check_templates(template: dict[str, bytes], course: Course, teams) -> None:
     tries to leave the sandbox) stops the run with its error instead of half-provisioning."""
     for team in teams:
         render_team_files(template, course, team)
+
+
+@dataclass
+class TemplateSource:
+    folder: Path | None = None  # a local folder
+    repo: str | None = None  # owner/name of a GitHub template repository
+
+    @property
+    def label(self) -> str:
+        return str(self.folder) if self.folder else f"{self.repo} (GitHub template)"
+
+
+def template_source(course: Course, course_dir: Path) -> TemplateSource:
+    if re.fullmatch(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+", course.template) and \
+            not (course_dir / course.template).is_dir():
+        return TemplateSource(repo=course.template)
+    return TemplateSource(folder=(course_dir / course.template).resolve())

@@ -10,16 +10,13 @@ team maintainers can write (the description); anything else with the name is ref
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from pathlib import Path
-
 from ..adapter import GitHub
 from ..errors import GitHubError, NotFound, UsageError
 from ..model import Course, Team
 from ..names import slugify
 from ..preflight import require_owner
 from .plan import Observed, needs_details
+from .render import TemplateSource
 
 SETUP_MESSAGE = "classroom-ops: set up the team repository"
 OPEN_BASE = ("read", "write", "admin")  # base permissions that let members read every repo
@@ -28,23 +25,6 @@ OPEN_BASE = ("read", "write", "admin")  # base permissions that let members read
 def mark(course: Course, team: Team) -> str:
     """The description provisioning gives a team's repository and GitHub team: its mark."""
     return f"{course.name}: {team.name}"
-
-
-@dataclass
-class TemplateSource:
-    folder: Path | None = None  # a local folder
-    repo: str | None = None  # owner/name of a GitHub template repository
-
-    @property
-    def label(self) -> str:
-        return str(self.folder) if self.folder else f"{self.repo} (GitHub template)"
-
-
-def template_source(course: Course, course_dir: Path) -> TemplateSource:
-    if re.fullmatch(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+", course.template) and \
-            not (course_dir / course.template).is_dir():
-        return TemplateSource(repo=course.template)
-    return TemplateSource(folder=(course_dir / course.template).resolve())
 
 
 def preflight(gh: GitHub, course: Course, source: TemplateSource) -> str:
