@@ -11,17 +11,12 @@ from ..checks.lease import Lease
 from ..checks.ledger import Ledger
 from ..checks.local import check_local
 from ..checks.org import OrgCheck, in_shard, parse_shard
-from ..checks.report import (
-    local_json,
-    local_lines,
-    local_markdown,
-    markdown,
-    table,
-    to_json,
-)
+from ..checks.report import local_json, local_lines, local_markdown, to_json
 from ..checks.starter import load_starters
 from ..ci_env import Actions
 from ..config import load_course
+from ..dashboard.markdown import markdown, table
+from ..dashboard.model import formation_json, from_cells
 from ..errors import EXIT_PROBLEMS, UsageError
 from ..fileio import write_atomic
 from ..formation.provisioning import registered
@@ -144,13 +139,13 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
     order = {m.id: i for i, m in enumerate(team_milestones)}
     cells.sort(key=lambda c: order[c.milestone])  # stable: teams stay in their order
     cells.sort(key=lambda c: [t.slug for t in chosen].index(c.team))
-    for line in table(course, team_milestones, cells):
+    view = from_cells(course, team_milestones, cells, now, runner.warnings, runner.notes)
+    for line in table(view):
         out.line(line)
     for w in runner.warnings:
         out.line(f"warning: {w}")
     for n in runner.notes:
         out.line(f"note: {n}")
-    md = markdown(course, team_milestones, cells, now, runner.warnings, runner.notes)
     data = to_json(course, cells, now, runner.warnings, runner.notes)
     no_team = []
     if formation_ms in {m.id for m in milestones} and (sh is None or sh[0] == 1):
@@ -159,13 +154,9 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
         no_team = formation_findings(gh, course, now)
         for f in no_team:
             out.line(f"{formation_ms}: {f.message} ({f.found})")
-        data["formation"] = {"milestone": formation_ms,
-                             "missing": [{"student": f.message.split(" ", 1)[0],
-                                          "found": f.found} for f in no_team]}
-        if no_team:
-            md += (f"\n### {formation_ms}: {len(no_team)} student"
-                   f"{'s' if len(no_team) != 1 else ''} in no confirmed team\n\n"
-                   + "".join(f"- {f.message} ({f.found})\n" for f in no_team))
+        view.formation, view.no_team = formation_ms, no_team
+        data["formation"] = formation_json(view)
+    md = markdown(view)
     _write_reports(actions, "classroom-ops-check", json_path, md_path, data, md)
     repo_of = {t.slug: course.repo_for(t) for t in course.teams}
     notes = [(f"{repo_of[c.team]}/{f['path']}", f"{c.team}: {c.milestone}", f.get("line"),

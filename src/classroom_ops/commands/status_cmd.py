@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
+from ..checks.judgment import load_ledgers
 from ..ci_env import Actions
 from ..config import load_course
-from ..dashboard import build_status, load_entries, to_json
+from ..dashboard import build_status, to_json
 from ..dashboard.html import render
-from ..dashboard.markdown import markdown
-from ..dashboard.model import LABELS, STATES
+from ..dashboard.markdown import markdown, table, totals_line
 from ..dashboard.people import not_joined, people_lines
 from ..fileio import write_atomic
 from ..formation.provisioning import registered
@@ -40,19 +40,20 @@ def status(ctx, html_path, json_path, md_path, ledger_paths) -> int:
     gh = connect(settings)
     course = registered(gh, course)  # formation: the teams students registered in the hub
     paths = [Path(p) for p in ledger_paths] or [Path(DEFAULT_LEDGER)]
-    entries, warnings = load_entries(paths, course, required=bool(ledger_paths))
+    judgments = load_ledgers(paths, course, required=bool(ledger_paths))
     out = Reporter()
     actions.mask(settings.token())
     now = gh.server_time()
-    st = build_status(gh, course, entries, now, warnings=warnings,
+    st = build_status(gh, course, judgments, now, warnings=judgments.warnings,
                       ledgers=[str(p) for p in paths],
                       log=out.line if settings.verbose else lambda s: None)
 
     st.not_joined = not_joined(gh, course)
-    for line in _table(st):
+    for line in table(st):
         out.line(line)
-    total = st.counts()
-    out.line(", ".join(f"{LABELS[s]}: {total[s]}" for s in STATES if total[s]))
+    out.line(totals_line(st))
+    for f in st.no_team:  # team formation: the students in no confirmed team
+        out.line(f"{st.formation}: {f.message} ({f.found})")
     if st.not_joined:
         out.line(f"not joined yet ({len(st.not_joined)}):")
         for line in people_lines(st.not_joined):
@@ -80,10 +81,3 @@ def status(ctx, html_path, json_path, md_path, ledger_paths) -> int:
     out.line(f"{s.reads} reads, {s.writes} writes")
     return 0
 
-
-def _table(st) -> list[str]:
-    head = ["team"] + [m.id for m in st.milestones]
-    rows = [head] + [[r.slug] + [c.label + (" (ext)" if c.extended and c.state != "extension"
-                                            else "") for c in r.cells] for r in st.teams]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-    return ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]
