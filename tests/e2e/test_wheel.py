@@ -158,7 +158,12 @@ def test_from_an_empty_folder_install_demo_init_validate_and_rehearse(installed,
                    extra_env=as_instructor)
         assert proc.returncode == 0, proc.stdout + proc.stderr
 
-        # a student's clone, and the command their feedback workflow runs on it
+        # a student accepts the organization's e-mail invitation (the API call behind "Join"),
+        # clones, and runs the command their feedback workflow runs
+        as_student = Github(base_url=data["api_url"], auth=Auth.Token(data["tokens"]["dana-ok"]),
+                            retry=None)
+        as_student.requester.requestJsonAndCheck(
+            "PATCH", "/user/memberships/orgs/dls-fall-2026", input={"state": "active"})
         clone = work / "final-sparse-squad"
         url = data["git_url"].replace("://", f"://x-access-token:{data['tokens']['dana-ok']}@", 1)
         subprocess.run(["git", "clone", "-q", f"{url}/dls-fall-2026/final-sparse-squad.git",

@@ -52,6 +52,7 @@ def example_course(sandbox, tmp_path, run_cli, monkeypatch):
     env = CourseEnv(sandbox, tmp_path, config, tokens, run_cli, monkeypatch)
     sandbox.set_clock(at("2026-09-01T12:00:00-04:00"))
     assert env.run("provision", "--yes").code == 0
+    env.join()  # the students accept their invitations in the first days
     env.work = tmp_path / "work"
     env.work.mkdir()
     return env
@@ -351,6 +352,7 @@ def test_a_github_template_repositorys_starter_is_not_a_submission(sandbox, tmp_
     tpl.edit(is_template=True)
     sandbox.set_clock(at("2026-09-01T12:00:00-04:00"))
     assert env.run("provision", "--yes").code == 0
+    env.join()  # the students accept their invitations in the first days
     env.work = tmp_path / "work"
     env.work.mkdir()
     sandbox.set_clock(at("2026-10-08T20:00:00-04:00"))

@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from github import UnknownObjectException
 
 pytestmark = pytest.mark.integration
 
@@ -86,8 +87,16 @@ def test_booking_race_signoff_and_missing(course):
     say(env, "alice", "sparse-squad", "/book 2\nwe prefer the call")
     say(env, "gina", "kv-cachers", "/met")  # a student cannot sign off
     say(env, "hal", "kv-cachers", "/book 9")
-    # Organization members can read and comment on every team's repository (base permission
-    # read, GitHub's default): a student of another team cannot book for kv-cachers.
+    # Provisioning made the teams private from each other (base permission none): a student of
+    # another team cannot even see kv-cachers' issue ...
+    with pytest.raises(UnknownObjectException):
+        say(env, "erin", "kv-cachers", "/book 3")
+    # ... but a course may keep every repository open to the class (private_between_teams:
+    # false, base permission read, GitHub's default): erin can comment, and cannot book for them.
+    env.config.write_text(env.config.read_text().replace(
+        "  permission: push\n", "  permission: push\n  private_between_teams: false\n", 1))
+    env.gh().requester.requestJsonAndCheck("PATCH", "/orgs/dls",
+                                           input={"default_repository_permission": "read"})
     say(env, "erin", "kv-cachers", "/book 3")
     sb.set_clock(at("2026-10-12T10:01:00-04:00"))
     sb.clear_requests()

@@ -4,7 +4,7 @@ names GitHub makes its own slugs for."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from github import GithubException
@@ -139,6 +139,7 @@ def test_team_names_with_accents_and_emoji_work_end_to_end(course_env):
     text = env.config.read_text()
     start, end = text.index("teams:\n"), text.index("milestones:\n")
     env.config.write_text(text[:start] + UNICODE_TEAMS + text[end:])
+    sb.set_clock(datetime.fromisoformat("2026-09-01T12:00:00-04:00"))  # the start of term
     res = env.run("provision", "--yes")
     assert res.code == 0, res
     env.join()
@@ -153,7 +154,7 @@ def test_team_names_with_accents_and_emoji_work_end_to_end(course_env):
     assert res.code == 0 and "nothing to do: up to date" in res.out, res
     assert env.writes() == []
     # the deadline check finds the teams and their members: issues assigned to them
-    sb.set_clock(sb.now().replace(year=2026, month=10, day=11))
+    sb.set_clock(datetime.fromisoformat("2026-10-11T12:00:00-04:00"))  # past the proposal deadline
     res = env.run("check", "--milestone", "proposal", "--ledger", str(env.dir / "l.json"))
     assert res.code == 1, res
     [issue] = env.gh().get_repo("dls/final-my-team-name").get_issues()

@@ -13,7 +13,8 @@ import unicodedata
 from datetime import date, timedelta
 from pathlib import Path
 
-from ..errors import ConfigError, Problem
+from .. import bundled
+from ..errors import ConfigError, Problem, UsageError
 from ..model import (
     MEETING_KINDS,
     Course,
@@ -116,12 +117,13 @@ def course_root(base_dir: Path) -> Path:
 
 
 def shipped_templates() -> list[Path]:
-    """The starter template that comes with classroom-ops: trusted like the tool itself."""
-    import classroom_ops
-
-    pkg = Path(classroom_ops.__file__).resolve().parent
-    return [p for p in (pkg / "templates" / "repo", pkg.parents[1] / "templates" / "repo")
-            if p.is_dir()]
+    """The starter template that comes with classroom-ops: trusted like the tool itself.
+    Where it lives (package data in a wheel, the source tree in a checkout) is bundled.py's
+    to say, so the two never disagree."""
+    try:
+        return [bundled.starter_repo()]
+    except UsageError:  # installed without it: nothing shipped to trust
+        return []
 
 
 def inside(path: Path, roots: list[Path]) -> bool:
