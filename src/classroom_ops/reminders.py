@@ -26,6 +26,7 @@ from .errors import ClassroomOpsError, StopRun
 from .ghdata import Issue, RepoInfo, TreeEntry
 from .model import Course, Finding, Milestone, Team
 from .rules import neutralize, render_finding_markdown
+from .team_issues import close_with_comment, find_marked
 from .timeline import format_deadline, zone
 
 LABEL = "deadline-reminder"
@@ -213,12 +214,7 @@ class Remind:
         return fetch
 
     def _ours(self, full: str) -> dict[tuple[str, str], Issue]:
-        found = {}
-        for issue in self.gh.issues(full, labels=[LABEL]):
-            mk = parse_marker(issue.body)
-            if mk:
-                found[mk] = issue
-        return found
+        return find_marked(self.gh, full, LABEL, parse_marker)
 
     def _open(self, repo: RepoInfo, m: Milestone, due: datetime, r: Reminder) -> Issue:
         due_text = format_deadline(due, self.tz)
@@ -246,10 +242,8 @@ class Remind:
                     "what was pushed by then, and opens an issue of its own if anything is "
                     "missing. Closing this reminder.")
         # After a crash between the comment and the close, the rerun must not comment twice.
-        if not any(mark in c for c in self.gh.comments(repo.full_name, number)):
-            self.gh.comment(repo.full_name, number, text, marker=mark)
-        self.gh.edit_issue(repo.full_name, number, state="closed",
-                           state_reason="completed" if commit else "not_planned")
+        close_with_comment(self.gh, repo.full_name, number, text, mark,
+                           reason="completed" if commit else "not_planned")
         self.ledger.event(kind="reminder_closed", team=team.slug,
                           milestone=m.id, due=due.isoformat(), issue=number,
                           at=self.now.isoformat())

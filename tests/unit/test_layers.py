@@ -30,7 +30,7 @@ NETWORK = ("github", "requests", "urllib3", "http", "socket", "urllib.request", 
 
 INTERFACES = ("cli", "session", "__main__", "commands", "demo")
 WORKFLOWS = ("provision", "checks", "archive", "dashboard", "formation", "meetings", "reminders",
-             "grades", "preflight", "starter", "ci_env")
+             "grades", "preflight", "starter", "ci_env", "team_issues")
 ADAPTER = ("adapter",)
 SANDBOX = ("sandbox",)
 # Everything else is the course model (rank 1); this list is only for the purity checks below.

@@ -494,7 +494,10 @@ def _thread(d: dict) -> Thread:
 def _comment(d: dict) -> Comment:
     user = d.get("user") or {}
     return Comment(id=d["id"], author=user.get("login", ""), body=d.get("body") or "",
-                   created_at=_parse_time(d["created_at"]), author_type=user.get("type", "User"))
+                   created_at=_parse_time(d["created_at"]),
+                   updated_at=_parse_time(d.get("updated_at") or d["created_at"]),
+                   author_type=user.get("type", "User"))
+
 
 _ROLE_NAMES = {"write": "push", "read": "pull"}
 
@@ -509,14 +512,3 @@ def _role(perms: dict) -> str:
         if perms.get(role):
             return role
     return ""
-
-
-# -- meetings (issue 16): comments with their authors and times --------------------------------
-def issue_comments(gh: GitHub, full_name: str, number: int) -> list[Comment]:
-    """Every comment on an issue, oldest first, with the author GitHub records."""
-    items = gh.t.paginate(f"/repos/{full_name}/issues/{number}/comments",
-                          what=f"comments on issue #{number} of {full_name}")
-    return [Comment(id=d["id"], author=(d.get("user") or {}).get("login") or "",
-                    body=d.get("body") or "", created_at=_parse_time(d["created_at"]),
-                    updated_at=_parse_time(d.get("updated_at") or d["created_at"]))
-            for d in items]

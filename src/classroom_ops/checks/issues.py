@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ..errors import GitHubError
 from ..ghdata import Issue
 from ..model import Finding, Milestone
+from ..team_issues import close_with_comment, comment_once
 from ..timeline import format_deadline
 from . import issue_text
 from .judge import digest
@@ -179,8 +180,7 @@ class IssueKeeper:
                 rules_changed="rules changed" in entry.note)
             mark = issue_text.fixed_marker(m.id, commit)
             # Also when students closed the issue before fixing: the comment is the record.
-            if not any(mark in c for c in self.gh.comments(full, issue.number)):
-                self.gh.comment(full, issue.number, text, marker=mark)
+            comment_once(self.gh, full, issue.number, text, mark)
             entry.fixed_noted = commit
         if issue.state != "closed":
             self.gh.edit_issue(full, issue.number, state="closed", state_reason="completed")
@@ -190,8 +190,6 @@ class IssueKeeper:
         full = ctx.repo.full_name
         issue = self.ours(ctx).get(m.id)
         if issue is not None and issue.state == "open":
-            mark = issue_text.extended_marker(m.id, due_text)
-            if not any(mark in c for c in self.gh.comments(full, issue.number)):
-                self.gh.comment(full, issue.number,
-                                issue_text.extended_comment(m, due_text), marker=mark)
-            self.gh.edit_issue(full, issue.number, state="closed", state_reason="not_planned")
+            close_with_comment(self.gh, full, issue.number,
+                               issue_text.extended_comment(m, due_text),
+                               issue_text.extended_marker(m.id, due_text), reason="not_planned")

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..adapter import GitHub
-from ..adapter.client import issue_comments
 from ..checks.ledger import Entry, Ledger
 from ..errors import ClassroomOpsError, StopRun
 from ..ghdata import Comment, Issue, RepoInfo
 from ..model import Course, Milestone, Team
+from ..team_issues import find_marked, keep_comment
 from ..timeline import format_deadline, zone
 from . import text
 from .booking import SIGNED, Board, Command, Outcome, parse_command
@@ -51,6 +51,7 @@ class _Ctx:
     digest: str = ""  # of the body as last written
     state: str = "open"
     comments: list[Comment] = field(default_factory=list)
+    read: bool = False  # the comments were listed this run
 
 
 def signoff_entry(course: Course, team: Team, m: Milestone, at: datetime,
@@ -185,19 +186,18 @@ class MeetingSync:
                                                      parsed[0], parsed[1],
                                                      edited=c.updated_at != c.created_at)))
         commands.sort(key=lambda x: (x[1].at, x[1].comment))
-        answers: list[tuple[_Ctx, Outcome]] = []
         for ctx, cmd in commands:
             o = board.apply(cmd)
-            answers.append((ctx, o))
-            if not self.dry_run:
-                self.ledger.event(**o.record())
+            results[ctx.team.slug].answered += 1
+            if not self.dry_run:  # the answer's words as of now, kept with the decision
+                self.ledger.event(**o.record(), answer=text.answer(o, m, board, self.now,
+                                                                   self.tz))
             if o.result == SIGNED and not self.dry_run:
                 record_signoff(self.ledger, self.course, ctx.team, m, cmd.at, cmd.author, o.note,
                                ctx.number, "comment")
             self.log(f"{ctx.team.slug} {m.id}: {cmd.verb} by {cmd.author}: {o.result}")
-        for ctx, o in answers:
-            results[ctx.team.slug].answered += 1
-            self._answer(ctx, m, board, o)
+        for ctx in ctxs:
+            self._answer(ctx, m)
         for ctx in ctxs:
             self._finish(ctx, m, board, results[ctx.team.slug])
         return [results[t.slug] for t in self.teams]
@@ -224,7 +224,7 @@ class MeetingSync:
         entry = self.ledger.get(ctx.team.slug, m.id)
         if ctx.state == "closed" and entry is not None and entry.status in ("on_time", "late"):
             return  # signed off, recorded and closed: nothing more to read
-        ctx.comments = issue_comments(self.gh, full, ctx.number)
+        ctx.comments, ctx.read = self.gh.issue_comments(full, ctx.number), True
 
     def _last(self, team: str, mid: str) -> tuple[int, str, str] | None:
         """(issue, body digest, state) as the last run left the booking issue."""
@@ -240,26 +240,27 @@ class MeetingSync:
                               digest=digest, state=state)
 
     def _ours(self, full: str) -> dict[str, Issue]:
-        found: dict[str, Issue] = {}
-        for issue in self.gh.issues(full, labels=[text.LABEL]):
-            mk = text.parse_marker(issue.body)
-            if mk and (mk[0] not in found or issue.number < found[mk[0]].number):
-                found[mk[0]] = issue
-        return found
+        return find_marked(self.gh, full, text.LABEL,
+                           lambda body: (text.parse_marker(body) or (None,))[0])
 
     def _ours_comment(self, c: Comment) -> bool:
         """Written by this tool: our marker, from an author who is not a student (a student
         could paste a marker to silence the answer to a teammate's command)."""
         return "<!-- classroom-ops:" in c.body and c.author.lower() not in self.students
 
-    def _answer(self, ctx: _Ctx, m: Milestone, board: Board, o: Outcome) -> None:
-        if self.dry_run or ctx.number is None:
+    def _answer(self, ctx: _Ctx, m: Milestone) -> None:
+        """The team's one answers comment says every recorded answer (edited, never another
+        comment): also after a run that recorded answers and stopped before writing them."""
+        if self.dry_run or ctx.number is None or not ctx.read:
             return
-        mark = text.answer_marker(o.comment)
-        if any(mark in c.body for c in ctx.comments if self._ours_comment(c)):
-            return  # answered before (a run that crashed before recording)
-        self.gh.comment(ctx.repo.full_name, ctx.number,
-                        text.answer(o, m, board, self.now, self.tz), marker=mark)
+        answered = [e for e in self.ledger.events
+                    if e.get("kind") == "meeting_command" and e.get("milestone") == m.id
+                    and e.get("team") == ctx.team.slug and e.get("answer")]
+        if not answered:
+            return
+        keep_comment(self.gh, ctx.repo.full_name, ctx.number, ctx.comments,
+                     text.answers_marker(m.id), text.answers_comment(m.id, answered, self.tz),
+                     self.students)
 
     def _finish(self, ctx: _Ctx, m: Milestone, board: Board, res: TeamMeeting) -> None:
         team = ctx.team
