@@ -16,6 +16,7 @@ import click
 
 from .adapter import GitHub
 from .errors import UsageError
+from .model import Course, Milestone, Team
 from .output import secret, track
 
 
@@ -61,3 +62,23 @@ def connect(settings: Settings, write_delay: float | None = None) -> GitHub:
         write_delay = 0.0 if is_local_api(settings.api_url) else 1.0
     return track(GitHub(settings.api_url, settings.token(), write_delay=write_delay,
                         cache_dir=settings.cache_dir))
+
+
+# -- what the options choose (said once, so every command refuses a typo the same way) ---------
+def chosen_milestones(course: Course, milestone: str | None) -> list[Milestone]:
+    """`--milestone ID` (every milestone when None); an unknown id is a usage error."""
+    if milestone is None:
+        return list(course.milestones)
+    if milestone not in {m.id for m in course.milestones}:
+        raise UsageError(f"unknown milestone {milestone!r}; milestones are: "
+                         f"{', '.join(m.id for m in course.milestones)}")
+    return [m for m in course.milestones if m.id == milestone]
+
+
+def known_teams(course: Course, slugs) -> list[Team]:
+    """`--team SLUG`... (every team when none); an unknown slug is a usage error."""
+    unknown = [t for t in slugs if t not in {x.slug for x in course.teams}]
+    if unknown:
+        raise UsageError(f"unknown team {', '.join(unknown)}; teams are: "
+                         f"{', '.join(t.slug for t in course.teams) or 'none yet'}")
+    return [t for t in course.teams if not slugs or t.slug in slugs]

@@ -111,10 +111,6 @@ class GitHub:
     def server_time(self) -> datetime:
         return self.t.server_time()
 
-    def org_exists(self, org: str) -> bool:
-        self.t.call("GET", f"/orgs/{org}", what=f"organization {org}")
-        return True
-
     def org_role(self, org: str, login: str) -> str | None:
         """'admin' (owner) or 'member' if `login` is an active member of `org`; NotFound when
         the organization does not exist or `login` is not in it (GitHub does not say which)."""
@@ -306,8 +302,8 @@ class GitHub:
         items = self.t.paginate(f"/repos/{full_name}/activity",
                                 {"ref": ref, "direction": "desc"}, what=f"pushes to {full_name}")
         out = [Push(_parse_time(d["timestamp"]), d.get("ref", ref), d.get("before") or "",
-                    d.get("after") or "", (d.get("actor") or {}).get("login", ""),
-                    d.get("activity_type", "push")) for d in reversed(items)]
+                    d.get("after") or "", (d.get("actor") or {}).get("login", ""))
+               for d in reversed(items)]
         # Oldest first; the sort is stable, so pushes within the same second keep their order.
         return sorted(out, key=lambda p: p.timestamp)
 

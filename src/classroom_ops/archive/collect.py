@@ -121,19 +121,29 @@ def collect_term(gh: GitHub, course: Course, milestone: Milestone, ledger: Ledge
                  "milestone": milestone.id, "areas": list(course.areas),
                  "teams": sorted(records, key=lambda r: r["slug"])}
         write_file(staged, INDEX, dump_json(index).encode())
-        if _same_tree(staged, archive.root / term):
-            shutil.rmtree(staged)
-        else:
-            archive.swap(staged, term)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
+    _replace(archive, staged, term)
     archive.write_zip(term)
     return out
 
 
 def _old_record(folder: Path) -> dict:
     return json.loads((folder / PROJECT).read_text(encoding="utf-8"))
+
+
+def _replace(archive: Archive, staged: Path, name: str) -> None:
+    """Swap the staged folder in for `name`, unless it holds the same files (then nothing
+    changes on disk, so a rerun leaves the archive's times and the zip alone)."""
+    try:
+        if _same_tree(staged, archive.root / name):
+            shutil.rmtree(staged)
+        else:
+            archive.swap(staged, name)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
 
 
 def _same_tree(a: Path, b: Path) -> bool:
@@ -161,13 +171,10 @@ def rebuild_outputs(archive: Archive, public: bool, area_order: list[str]) -> Ou
     try:
         for rel, data in sorted(files.items()):
             write_file(staged, rel, data)
-        if _same_tree(staged, archive.root / GALLERY_DIR):
-            shutil.rmtree(staged)
-        else:
-            archive.swap(staged, GALLERY_DIR)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
+    _replace(archive, staged, GALLERY_DIR)
     archive.write_manifest()
     out = Outcome(terms=[i["term"] for i in indexes])
     out.listed = sum(1 for k in files if k.startswith("files/"))

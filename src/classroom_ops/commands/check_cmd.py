@@ -23,7 +23,7 @@ from ..formation.provisioning import registered
 from ..meetings.cells import meeting_cells
 from ..output import Reporter, json_report
 from ..preflight import require_owner
-from ..session import Settings, config_path, connect
+from ..session import Settings, chosen_milestones, config_path, connect, known_teams
 from ..timeline import DeadlineError, resolve, zone
 
 DEFAULT_LEDGER = ".classroom-ops/ledger.json"
@@ -80,12 +80,7 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
                          "errors")
     settings = ctx.find_object(Settings)
     course = load_course(config_path(ctx))
-    milestones = list(course.milestones)
-    if milestone:
-        if milestone not in {m.id for m in milestones}:
-            raise UsageError(f"unknown milestone {milestone!r}; milestones are: "
-                             f"{', '.join(m.id for m in milestones)}")
-        milestones = [m for m in milestones if m.id == milestone]
+    milestones = chosen_milestones(course, milestone)
     out = Reporter()
     gh = connect(settings)
     actions.mask(settings.token())
@@ -93,10 +88,7 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
     formation_ms = course.formation.milestone if course.formation else None
     # With formation, the team-formation milestone is judged per student (below), not per team.
     team_milestones = [m for m in milestones if m.id != formation_ms]
-    unknown = [t for t in teams if t not in {x.slug for x in course.teams}]
-    if unknown:
-        raise UsageError(f"unknown team {', '.join(unknown)}; teams are: "
-                         f"{', '.join(t.slug for t in course.teams)}")
+    known_teams(course, teams)
     sh = parse_shard(shard)
     chosen = [t for t in course.teams if (not teams or t.slug in teams) and in_shard(t.slug, sh)]
     me = require_owner(gh, course.org, "the deadline check reads every team repository and "

@@ -17,7 +17,7 @@ from ..meetings.sync import MeetingSync, booking_issue_of, record_signoff
 from ..output import Reporter
 from ..preflight import require_owner
 from ..rules.text import plain
-from ..session import Settings, config_path, connect
+from ..session import Settings, config_path, connect, known_teams
 from ..timeline import format_deadline, zone
 
 DEFAULT_LEDGER = ".classroom-ops/ledger.json"
@@ -31,14 +31,6 @@ def _meeting_milestones(course, milestone: str | None):
                              f"are: {', '.join(m.id for m in meetings) or 'none'}")
         meetings = [m for m in meetings if m.id == milestone]
     return meetings
-
-
-def _teams(course, slugs):
-    unknown = [t for t in slugs if t not in {x.slug for x in course.teams}]
-    if unknown:
-        raise UsageError(f"unknown team {', '.join(unknown)}; teams are: "
-                         f"{', '.join(t.slug for t in course.teams)}")
-    return [t for t in course.teams if not slugs or t.slug in slugs]
 
 
 @click.group()
@@ -104,7 +96,7 @@ def signoff(ctx, team, milestone, note, ledger_path, dry_run) -> int:
     settings = ctx.find_object(Settings)
     course = load_course(config_path(ctx))
     [m] = _meeting_milestones(course, milestone)
-    [t] = _teams(course, (team,))
+    [t] = known_teams(course, (team,))
     gh = connect(settings)
     me = require_owner(gh, course.org, "a sign-off")
     now = gh.server_time()

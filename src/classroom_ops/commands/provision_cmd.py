@@ -10,7 +10,7 @@ from ..config import load_course
 from ..errors import EXIT_PROBLEMS, UsageError
 from ..output import Reporter
 from ..provision import prepare
-from ..session import Settings, config_path, connect
+from ..session import Settings, config_path, connect, known_teams
 
 
 @click.command()
@@ -29,7 +29,7 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
     path = config_path(ctx)
     course = load_course(path)
     if course.formation is None:
-        _known_teams(course, teams)
+        known_teams(course, teams)
     out = Reporter()
     gh = connect(settings, write_delay)
     hub_steps: list[str] = []
@@ -38,7 +38,7 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
 
         course = with_registered_teams(gh, course, out.line)
         hub_steps = hub_plan(gh, course, out.line)
-        _known_teams(course, teams)  # registered teams count once registration has closed
+        known_teams(course, teams)  # registered teams count once registration has closed
     run = prepare(gh, course, path.parent, list(teams) or None)
     plan = run.plan
 
@@ -98,13 +98,6 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
         out.line("rerun the same command to finish: it only does what is still missing")
         return EXIT_PROBLEMS
     return 0
-
-
-def _known_teams(course, teams: tuple[str, ...]) -> None:
-    unknown = [t for t in teams if t not in {x.slug for x in course.teams}]
-    if unknown:
-        raise UsageError(f"unknown team {', '.join(unknown)}; teams are: "
-                         f"{', '.join(t.slug for t in course.teams) or 'none yet'}")
 
 
 class _Progress:

@@ -16,7 +16,7 @@ from ..fileio import write_atomic
 from ..output import Reporter
 from ..preflight import require_owner
 from ..reminders import Remind
-from ..session import Settings, config_path, connect
+from ..session import Settings, chosen_milestones, config_path, connect, known_teams
 from ..timeline import DeadlineError, format_deadline, parse_duration, resolve, zone
 
 DEFAULT_LEDGER = ".classroom-ops/ledger.json"
@@ -53,16 +53,8 @@ def remind(ctx, before_text, milestone, teams, shard, ledger_path, at_text, dry_
         raise UsageError(f"--before: {e}") from None
     if before.total_seconds() <= 0:
         raise UsageError("--before must be longer than 0, like 48h")
-    milestones = list(course.milestones)
-    if milestone:
-        if milestone not in {m.id for m in milestones}:
-            raise UsageError(f"unknown milestone {milestone!r}; milestones are: "
-                             f"{', '.join(m.id for m in milestones)}")
-        milestones = [m for m in milestones if m.id == milestone]
-    unknown = [t for t in teams if t not in {x.slug for x in course.teams}]
-    if unknown:
-        raise UsageError(f"unknown team {', '.join(unknown)}; teams are: "
-                         f"{', '.join(t.slug for t in course.teams)}")
+    milestones = chosen_milestones(course, milestone)
+    known_teams(course, teams)
     sh = parse_shard(shard)
     chosen = [t for t in course.teams if (not teams or t.slug in teams) and in_shard(t.slug, sh)]
     if at_text and not dry_run:
