@@ -154,8 +154,10 @@ def bench(teams: int, *, template_repo: bool = True, latency_check: bool = False
                 full = common.make_template_repo(sb, tokens[owner], course.org, TEMPLATE_REPO,
                                                  work)
                 tconfig = common.make_course(tmpd / "template", teams, template=full)
+                # As many writes as from a folder: generate (1) and the rules file's commit
+                # (tree, commit, ref: 3) stand for the folder's repository and starter commit.
                 s, b = fresh(sb, tokens, tconfig, teams, owner, f"template repository {full}",
-                             6, inline)
+                             10, inline)
                 result["workloads"]["provision_fresh_template"] = s
                 budgets += b
                 s, b = rerun(sb, tokens, tconfig, teams, owner, "template repository", inline)

@@ -46,17 +46,33 @@ class FakeGitHub:
         self.calls.append("repos")
         return self.repos
 
-    def get_ref(self, full, ref):
-        self.calls.append(f"ref {full}")
+    def get_ref(self, full_name, ref):
+        self.calls.append(f"ref {full_name}")
         return "c" * 40
 
-    def tree(self, full, sha):
-        self.calls.append(f"tree {full}")
+    def tree(self, full_name, sha):
+        self.calls.append(f"tree {full_name}")
         return [TreeEntry(p, "blob", f"sha-{p}", len(d)) for p, d in self.files.items()]
 
-    def blob(self, full, sha):
+    def blob(self, full_name, sha):
         self.calls.append(f"blob {sha}")
         return self.files[sha.removeprefix("sha-")]
+
+
+def test_the_fake_answers_like_the_adapter():
+    """The fake stands in for classroom_ops.adapter.GitHub: each of its methods is one of the
+    adapter's, with the same parameters, so a renamed or reshaped adapter call fails here."""
+    import inspect
+
+    from classroom_ops.adapter import GitHub
+
+    for name, fake in inspect.getmembers(FakeGitHub, inspect.isfunction):
+        if name.startswith("_"):
+            continue
+        real = getattr(GitHub, name, None)
+        assert real is not None, f"the adapter has no {name}"
+        assert list(inspect.signature(fake).parameters) == \
+            list(inspect.signature(real).parameters), name
 
 
 def judged(entries: dict) -> Judgments:
