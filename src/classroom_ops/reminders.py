@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from .adapter import GitHub
-from .checks.judge import judge_files, latest
+from .checks.judge import Blobs, judge_files, latest
 from .checks.ledger import Ledger
 from .errors import ClassroomOpsError, StopRun
 from .ghdata import Issue, RepoInfo, TreeEntry
@@ -97,7 +97,7 @@ class Remind:
         self.before, self.teams, self.milestones = before, teams, milestones
         self.dry_run, self.log = dry_run, log
         self.tz = zone(course.timezone)
-        self._blobs: dict[str, bytes] = {}
+        self._blobs = Blobs(gh)
 
     def due_soon(self, team: Team) -> list[tuple[Milestone, datetime]]:
         """Milestones whose deadline for this team (extension included, grace not: students
@@ -165,7 +165,7 @@ class Remind:
         ours: dict[tuple[str, str], Issue] | None = None
         out = []
         for m, d in due:
-            findings = judge_files(m, tree, self._fetch(repo.full_name))
+            findings = judge_files(m, tree, self._blobs.fetcher(repo.full_name))
             r = Reminder(team.slug, m.id, d, "ready", head.commit if head else None, findings)
             sent = self._recorded(team.slug, m.id, d)
             if not findings:
@@ -205,13 +205,6 @@ class Remind:
                     and e.get("due") == due.isoformat()):
                 return e
         return None
-
-    def _fetch(self, full: str):
-        def fetch(entry: TreeEntry) -> bytes:
-            if entry.sha not in self._blobs:
-                self._blobs[entry.sha] = self.gh.blob(full, entry.sha)
-            return self._blobs[entry.sha]
-        return fetch
 
     def _ours(self, full: str) -> dict[tuple[str, str], Issue]:
         return find_marked(self.gh, full, LABEL, parse_marker)

@@ -23,7 +23,7 @@ from ..ghdata import Issue, Push, RepoInfo, TreeEntry
 from ..model import Course, Finding, Milestone, Team
 from ..timeline import format_deadline, zone
 from .issues import IssueKeeper
-from .judge import head_at, judge_files, latest
+from .judge import Blobs, head_at, judge_files, latest
 from .judgment import NotACommit, peel, rules_digest, stale_reason
 from .ledger import Entry, Ledger
 from .starter import MAX_SETUP_PUSHES, Starters, TeamStarter
@@ -81,7 +81,7 @@ class OrgCheck:
         self.issues_on = issues and not dry_run
         self.tz = zone(course.timezone)
         self.starters = starters
-        self._blobs: dict[str, bytes] = {}
+        self._blobs = Blobs(gh)
         self.warnings: list[str] = []
         self.notes: list[str] = []  # judged again, excused: said in the report
         self.keeper = IssueKeeper(self, me)
@@ -180,11 +180,7 @@ class OrgCheck:
         return judge_files(m, ctx.trees[commit], self._fetch(ctx), self._starter(ctx))
 
     def _fetch(self, ctx: _TeamCtx):
-        def fetch(entry: TreeEntry) -> bytes:
-            if entry.sha not in self._blobs:  # content-addressed: fetched once per run
-                self._blobs[entry.sha] = self.gh.blob(ctx.repo.full_name, entry.sha)
-            return self._blobs[entry.sha]
-        return fetch
+        return self._blobs.fetcher(ctx.repo.full_name)
 
     def _absent_at(self, ctx: _TeamCtx, deadline: datetime) -> bool:
         """Whether the team's repository did not exist yet at `deadline` (a team added in

@@ -11,11 +11,11 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 
 from ..adapter import GitHub
-from ..checks.judge import judge_files
+from ..checks.judge import Blobs, judge_files
 from ..checks.judgment import CELL_STATES, LABELS, Judgments, is_current, judged_label
 from ..checks.ledger import Entry
 from ..errors import ClassroomOpsError, StopRun
-from ..ghdata import RepoInfo, TreeEntry
+from ..ghdata import RepoInfo
 from ..model import Course, Finding, Milestone, Team
 from ..timeline import format_deadline, zone
 from .people import people_json
@@ -113,21 +113,6 @@ class Status:
 
 
 # -- building the grid -------------------------------------------------------------------------
-class _Reader:
-    """Fetches for one run; blobs are content-addressed, so each is fetched once."""
-
-    def __init__(self, gh: GitHub):
-        self.gh = gh
-        self.blobs: dict[str, bytes] = {}
-
-    def fetch_for(self, full_name: str) -> Callable[[TreeEntry], bytes]:
-        def fetch(entry: TreeEntry) -> bytes:
-            if entry.sha not in self.blobs:
-                self.blobs[entry.sha] = self.gh.blob(full_name, entry.sha)
-            return self.blobs[entry.sha]
-        return fetch
-
-
 def build_status(gh: GitHub, course: Course, judgments: Judgments, now: datetime,
                  *, warnings: list[str] | None = None, ledgers: list[str] | None = None,
                  log: Callable[[str], None] = lambda s: None) -> Status:
@@ -137,7 +122,7 @@ def build_status(gh: GitHub, course: Course, judgments: Judgments, now: datetime
     from ..meetings.sync import board_from_ledger
 
     repos = gh.org_repos(course.org)
-    reader = _Reader(gh)
+    blobs = Blobs(gh)
     rows: list[TeamRow] = []
     warnings = list(warnings or [])
     formation = course.formation.milestone if course.formation is not None else ""
@@ -157,7 +142,7 @@ def build_status(gh: GitHub, course: Course, judgments: Judgments, now: datetime
                       and c.milestone not in boards]
         if open_cells and repo is not None:
             try:
-                _in_place(reader, course, repo, open_cells)
+                _in_place(gh, blobs, course, repo, open_cells)
             except StopRun:
                 raise
             except ClassroomOpsError as e:
@@ -291,12 +276,13 @@ def _judged_or_open(course: Course, team: Team, m: Milestone, entry: Entry | Non
     return cell
 
 
-def _in_place(reader: _Reader, course: Course, repo: RepoInfo, cells: list[StatusCell]) -> None:
+def _in_place(gh: GitHub, blobs: Blobs, course: Course, repo: RepoInfo,
+              cells: list[StatusCell]) -> None:
     """Judge the branch head now for each open milestone, one deliverable at a time."""
-    gh, full = reader.gh, repo.full_name
+    full = repo.full_name
     head = gh.get_ref(full, f"heads/{repo.default_branch}")
     tree = gh.tree(full, head) if head else []
-    fetch = reader.fetch_for(full)
+    fetch = blobs.fetcher(full)
     for c in cells:
         m = course.milestone(c.milestone)
         ready, todo = 0, []
