@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .adapter import GitHub
+from .adapter import GitHubAPI
 from .checks.judge import Blobs, judge_files, latest
 from .checks.ledger import Ledger
 from .errors import ClassroomOpsError, StopRun
@@ -90,7 +90,7 @@ def _left(delta: timedelta) -> str:
 
 
 class Remind:
-    def __init__(self, gh: GitHub, course: Course, ledger: Ledger, *, now: datetime,
+    def __init__(self, gh: GitHubAPI, course: Course, ledger: Ledger, *, now: datetime,
                  before: timedelta, teams: list[Team], milestones: list[Milestone],
                  dry_run: bool = False, log: Callable[[str], None] = lambda s: None):
         self.gh, self.course, self.ledger, self.now = gh, course, ledger, now
@@ -131,7 +131,7 @@ class Remind:
         work = [(t, self.due_soon(t), self.expired(t)) for t in self.teams]
         if not any(due or old for _, due, old in work):
             return []
-        repos = self.gh.org_repos(self.course.org)
+        repos = self.gh.list_org_repos(self.course.org)
         out: list[Reminder] = []
         for team, due, old in work:
             if not (due or old):
@@ -160,8 +160,8 @@ class Remind:
             note = f"repository {self.course.org}/{self.course.repo_for(team)} not found"
             return [Reminder(team.slug, m.id, d, "error", note=note) for m, d in due]
         ref = f"refs/heads/{repo.default_branch}"
-        head = latest(self.gh.pushes(repo.full_name, ref), ref)
-        tree: list[TreeEntry] = self.gh.tree(repo.full_name, head.commit) if head else []
+        head = latest(self.gh.list_pushes(repo.full_name, ref), ref)
+        tree: list[TreeEntry] = self.gh.get_tree(repo.full_name, head.commit) if head else []
         ours: dict[tuple[str, str], Issue] | None = None
         out = []
         for m, d in due:

@@ -17,38 +17,41 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from .adapter import GitHub
+from .adapter import GitHubAPI
 from .ghdata import Comment, Issue
 
 K = TypeVar("K")
 
 
-def find_marked(gh: GitHub, full_name: str, label: str,
+def find_marked(gh: GitHubAPI, full_name: str, label: str,
                 parse: Callable[[str], K | None]) -> dict[K, Issue]:
     """Our issues with `label`, by what `parse` reads from their marker; two issues with the same
     marker keep the older (lower number): the one a crashed run opened first. One listing."""
     found: dict[K, Issue] = {}
-    for issue in gh.issues(full_name, labels=[label]):
+    for issue in gh.list_issues(full_name, labels=[label]):
         key = parse(issue.body)
         if key is not None and (key not in found or issue.number < found[key].number):
             found[key] = issue
     return found
 
 
-def comment_once(gh: GitHub, full_name: str, number: int, text: str, mark: str) -> bool:
+def comment_once(gh: GitHubAPI, full_name: str, number: int, text: str, mark: str) -> bool:
     """Post `text` (which holds `mark`) unless a comment already holds `mark`. One listing of the
     issue's comments, and one POST when it is new. Returns whether it posted."""
-    if any(mark in c for c in gh.comments(full_name, number)):
+    def said() -> bool | None:  # also the probe after a failed POST: never said twice
+        return True if any(mark in c.body for c in gh.list_comments(full_name, number)) else None
+
+    if said():
         return False
-    gh.comment(full_name, number, text, marker=mark)
+    gh.create_comment(full_name, number, text, probe=said)
     return True
 
 
-def close_with_comment(gh: GitHub, full_name: str, number: int, text: str, mark: str, *,
+def close_with_comment(gh: GitHubAPI, full_name: str, number: int, text: str, mark: str, *,
                        reason: str) -> None:
     """Say why (once), then close with `reason` (completed or not_planned)."""
     comment_once(gh, full_name, number, text, mark)
-    gh.edit_issue(full_name, number, state="closed", state_reason=reason)
+    gh.update_issue(full_name, number, state="closed", state_reason=reason)
 
 
 def kept_comment(comments: Iterable[Comment], mark: str, students: set[str]) -> Comment | None:
@@ -59,7 +62,7 @@ def kept_comment(comments: Iterable[Comment], mark: str, students: set[str]) -> 
     return None
 
 
-def keep_comment(gh: GitHub, full_name: str, number: int, comments: list[Comment], mark: str,
+def keep_comment(gh: GitHubAPI, full_name: str, number: int, comments: list[Comment], mark: str,
                  body: str, students: set[str]) -> Comment:
     """The one comment of ours holding `mark` says `body`: posted when there is none (never
     twice: a failed POST is looked for before it is retried), edited when it says something
@@ -67,9 +70,9 @@ def keep_comment(gh: GitHub, full_name: str, number: int, comments: list[Comment
     ours = kept_comment(comments, mark, students)
     if ours is None:
         def probe() -> Comment | None:
-            return kept_comment(gh.issue_comments(full_name, number), mark, students)
+            return kept_comment(gh.list_comments(full_name, number), mark, students)
 
-        return gh.add_comment(full_name, number, body, probe=probe)
+        return gh.create_comment(full_name, number, body, probe=probe)
     if ours.body != body:
-        return gh.edit_comment(full_name, ours.id, body)
+        return gh.update_comment(full_name, ours.id, body)
     return ours

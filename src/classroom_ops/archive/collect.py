@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from ..adapter import GitHub
+from ..adapter import GitHubAPI
 from ..checks.issue_text import human_delta
 from ..checks.ledger import Ledger
 from ..model import Course, Milestone
@@ -75,12 +75,12 @@ def project_record(course: Course, milestone: Milestone, rec: TeamRecord) -> dic
     }
 
 
-def collect_term(gh: GitHub, course: Course, milestone: Milestone, ledger: Ledger | None,
+def collect_term(gh: GitHubAPI, course: Course, milestone: Milestone, ledger: Ledger | None,
                  archive: Archive, limits: Limits,
                  on_team: Callable[[TeamRecord], None] = lambda r: None) -> Outcome:
     term = check_term(course.term)
     archive.prepare()
-    repos = gh.org_repos(course.org)
+    repos = gh.list_org_repos(course.org)
     out = Outcome()
     staged = archive.staging(term)
     try:

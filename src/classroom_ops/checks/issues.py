@@ -48,7 +48,7 @@ class IssueKeeper:
         slug, full = ctx.team.slug, ctx.repo.full_name
         # Only issues the tool's login opened (whatever their labels: students can remove
         # ours), so a flood of student issues costs nothing.
-        listing = self.gh.issues(full, creator=self.c.ledger.issuer or self.me or None)
+        listing = self.gh.list_issues(full, creator=self.c.ledger.issuer or self.me or None)
         by_number = {i.number: i for i in listing}
         known = dict(self.c.ledger.issues.get(slug, {}))
         for mid, e in self.c.ledger.teams.get(slug, {}).items():
@@ -106,7 +106,7 @@ class IssueKeeper:
             if labels is not None:
                 fields["labels"] = labels
             if fields:
-                issue = self.gh.edit_issue(full, issue.number, **fields)
+                issue = self.gh.update_issue(full, issue.number, **fields)
                 ctx.issues[m.id] = issue
         self.c.ledger.record_issue(ctx.team.slug, m.id, issue.number)
         entry.issue, entry.issue_digest, entry.issue_state = issue.number, dig, "open"
@@ -144,7 +144,7 @@ class IssueKeeper:
             except GitHubError as e:
                 if e.status != 422 or "assignee" not in str(e).lower():
                     raise
-                ctx.assignable = {x.lower() for x in self.gh.assignable(full)}
+                ctx.assignable = {x.lower() for x in self.gh.list_assignees(full)}
                 issue = create([x for x in members if x.lower() in ctx.assignable])
         if ctx.issues is None:
             ctx.issues = {}
@@ -183,7 +183,7 @@ class IssueKeeper:
             comment_once(self.gh, full, issue.number, text, mark)
             entry.fixed_noted = commit
         if issue.state != "closed":
-            self.gh.edit_issue(full, issue.number, state="closed", state_reason="completed")
+            self.gh.update_issue(full, issue.number, state="closed", state_reason="completed")
         entry.issue, entry.issue_state = issue.number, "closed"
 
     def withdraw(self, ctx: _TeamCtx, m: Milestone, due_text: str) -> None:

@@ -22,7 +22,7 @@ from .starter import TeamStarter, git_blob_sha, is_starter
 class Blobs:
     """File contents by blob SHA for one run. Blobs are content-addressed, so each is fetched
     once whichever team, milestone or command reads it (check, status and reminders share this).
-    `gh` is anything with the adapter's `blob(full_name, sha)` (one read per blob)."""
+    `gh` is anything with the adapter's `get_blob(full_name, sha)` (one read per blob)."""
 
     def __init__(self, gh):
         self.gh = gh
@@ -31,7 +31,7 @@ class Blobs:
     def fetcher(self, full_name: str) -> Callable[[TreeEntry], bytes]:
         def fetch(entry: TreeEntry) -> bytes:
             if entry.sha not in self.data:
-                self.data[entry.sha] = self.gh.blob(full_name, entry.sha)
+                self.data[entry.sha] = self.gh.get_blob(full_name, entry.sha)
             return self.data[entry.sha]
         return fetch
 

@@ -106,7 +106,7 @@ def peel(gh, full_name: str, kind: str, sha: str) -> str:
     for _ in range(MAX_TAG_DEPTH):
         if kind != "tag":
             break
-        kind, sha = gh.tag_target(full_name, sha)
+        kind, sha = gh.get_tag_target(full_name, sha)
     if kind != "commit":
         raise NotACommit(kind)
     return sha

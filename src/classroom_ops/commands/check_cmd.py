@@ -93,7 +93,7 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
     chosen = [t for t in course.teams if (not teams or t.slug in teams) and in_shard(t.slug, sh)]
     me = require_owner(gh, course.org, "the deadline check reads every team repository and "
                                        "writes tags and issues, which")
-    now = server_now = gh.server_time()
+    now = server_now = gh.get_server_time()
     if at_text:
         try:
             now = resolve(at_text, tz=zone(course.timezone), start=course.start)

@@ -145,7 +145,7 @@ def archive_repos(ctx, dry_run) -> int:
     out = Reporter()
     gh = connect(settings)
     course = registered(gh, course)  # formation: the teams students registered in the hub
-    repos = gh.org_repos(course.org)
+    repos = gh.list_org_repos(course.org)
     counts = {"archived": 0, "already": 0, "missing": 0, "failed": 0}
     for team in course.teams:
         name = course.repo_for(team)
@@ -162,7 +162,7 @@ def archive_repos(ctx, dry_run) -> int:
             out.line(f"{full}: would archive")
         else:
             try:
-                gh.edit_repo(full, archived=True)
+                gh.update_repo(full, archived=True)
             except ClassroomOpsError as e:
                 counts["failed"] += 1
                 out.line(f"{full}: failed: {e}")

@@ -55,7 +55,7 @@ def sync(ctx, milestone, ledger_path, ics_path, json_path, dry_run) -> int:
     chosen = _meeting_milestones(course, milestone)
     gh = connect(settings)
     require_owner(gh, course.org, "meetings sync opens and answers issues, which")
-    now = gh.server_time()
+    now = gh.get_server_time()
     out = Reporter()
     runner = MeetingSync(gh, course, Ledger.load(ledger_path), now=now, milestones=chosen,
                          teams=list(course.teams), dry_run=dry_run,
@@ -99,7 +99,7 @@ def signoff(ctx, team, milestone, note, ledger_path, dry_run) -> int:
     [t] = known_teams(course, (team,))
     gh = connect(settings)
     me = require_owner(gh, course.org, "a sign-off")
-    now = gh.server_time()
+    now = gh.get_server_time()
     ledger = Ledger.load(ledger_path)
     out = Reporter()
     old = ledger.get(t.slug, m.id)

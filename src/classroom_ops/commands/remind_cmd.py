@@ -64,7 +64,7 @@ def remind(ctx, before_text, milestone, teams, shard, ledger_path, at_text, dry_
     actions.mask(settings.token())
     require_owner(gh, course.org, "sending reminders reads every team repository and opens "
                                   "issues, which")
-    now = gh.server_time()
+    now = gh.get_server_time()
     if at_text:
         try:
             now = resolve(at_text, tz=zone(course.timezone), start=course.start)

@@ -43,7 +43,7 @@ def status(ctx, html_path, json_path, md_path, ledger_paths) -> int:
     judgments = load_ledgers(paths, course, required=bool(ledger_paths))
     out = Reporter()
     actions.mask(settings.token())
-    now = gh.server_time()
+    now = gh.get_server_time()
     st = build_status(gh, course, judgments, now, warnings=judgments.warnings,
                       ledgers=[str(p) for p in paths],
                       log=out.line if settings.verbose else lambda s: None)

@@ -38,7 +38,7 @@ def _settings(ctx, gh, settings_file: str | None) -> Settings:
     if course.formation is None:
         return Settings.from_course(course)  # raises the explanation
     try:
-        joined = tuple(sorted(gh.team_members(course.org, STUDENTS_TEAM)))
+        joined = tuple(sorted(gh.list_team_members(course.org, STUDENTS_TEAM)))
     except NotFound:
         joined = ()  # not provisioned yet
     return Settings.from_course(course, extra_students=joined)
@@ -94,7 +94,7 @@ def sync(ctx, settings_file, dry_run) -> int:
     gh = connect(cli)
     Actions().mask(cli.token())
     settings = _settings(ctx, gh, settings_file)
-    me = gh.whoami()
+    me = gh.get_login()
     hub = read_hub_or_explain(gh, settings)
     st, changes = run_sync(gh, settings, me=me, dry_run=dry_run, log=out.line, hub=hub)
     _summary(out, st)
@@ -116,7 +116,7 @@ def status(ctx, settings_file, json_path) -> int:
     out = Reporter()
     gh = connect(cli)
     settings = _settings(ctx, gh, settings_file)
-    st = read(gh, settings, gh.whoami())
+    st = read(gh, settings, gh.get_login())
     for r in st.teams():
         extra = f" (waiting for {', '.join(r.waiting)})" if r.state == PENDING and r.waiting \
             else ""
@@ -161,7 +161,7 @@ def match(ctx, apply, dry_run) -> int:
     out = Reporter()
     gh = connect(cli)
     settings = _settings(ctx, gh, None)
-    me = gh.whoami()
+    me = gh.get_login()
     st = read(gh, settings, me)
     proposals = propose(st, settings)
     if not proposals:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 
-from ..adapter import GitHub
+from ..adapter import GitHubAPI
 from ..checks.judge import Blobs, judge_files
 from ..checks.judgment import CELL_STATES, LABELS, Judgments, is_current, judged_label
 from ..checks.ledger import Entry
@@ -113,7 +113,7 @@ class Status:
 
 
 # -- building the grid -------------------------------------------------------------------------
-def build_status(gh: GitHub, course: Course, judgments: Judgments, now: datetime,
+def build_status(gh: GitHubAPI, course: Course, judgments: Judgments, now: datetime,
                  *, warnings: list[str] | None = None, ledgers: list[str] | None = None,
                  log: Callable[[str], None] = lambda s: None) -> Status:
     """Every team's row from `judgments` (checks.judgment.load_ledgers: every shard merged).
@@ -121,7 +121,7 @@ def build_status(gh: GitHub, course: Course, judgments: Judgments, now: datetime
     request); team formation is judged per student (formation.provisioning), not per team."""
     from ..meetings.sync import board_from_ledger
 
-    repos = gh.org_repos(course.org)
+    repos = gh.list_org_repos(course.org)
     blobs = Blobs(gh)
     rows: list[TeamRow] = []
     warnings = list(warnings or [])
@@ -276,12 +276,12 @@ def _judged_or_open(course: Course, team: Team, m: Milestone, entry: Entry | Non
     return cell
 
 
-def _in_place(gh: GitHub, blobs: Blobs, course: Course, repo: RepoInfo,
+def _in_place(gh: GitHubAPI, blobs: Blobs, course: Course, repo: RepoInfo,
               cells: list[StatusCell]) -> None:
     """Judge the branch head now for each open milestone, one deliverable at a time."""
     full = repo.full_name
     head = gh.get_ref(full, f"heads/{repo.default_branch}")
-    tree = gh.tree(full, head) if head else []
+    tree = gh.get_tree(full, head) if head else []
     fetch = blobs.fetcher(full)
     for c in cells:
         m = course.milestone(c.milestone)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..team_issues import close_with_comment
 from .form import body_for
 from .match import Proposal
 from .settings import Settings
@@ -31,7 +32,7 @@ def place(gh, settings: Settings, st: Standing, proposals: list[Proposal],
         body = note + body_for(p.name, list(p.members), list(p.areas), list(settings.areas))
 
         def probe(title=title):
-            found = [i for i in gh.issues(full, labels=[], state="open") if i.title == title]
+            found = [i for i in gh.list_issues(full, labels=[], state="open") if i.title == title]
             return found[0] if found else None
 
         issue = probe() or gh.create_issue(full, title=title, body=body, labels=[],
@@ -40,6 +41,6 @@ def place(gh, settings: Settings, st: Standing, proposals: list[Proposal],
         placed = {m.lower() for m in p.members}
         for r in st.registrations:
             if r.state == LOOKING and r.author.lower() in placed:
-                gh.comment(full, r.number, f"Staff placed you in {p.name} (#{issue.number}); "
-                           "this issue is closed.", marker=f"(#{issue.number}); this issue")
-                gh.edit_issue(full, r.number, state="closed", state_reason="completed")
+                close_with_comment(gh, full, r.number, f"Staff placed you in {p.name} "
+                                   f"(#{issue.number}); this issue is closed.",
+                                   f"(#{issue.number}); this issue", reason="completed")

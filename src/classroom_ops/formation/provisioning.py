@@ -34,17 +34,17 @@ def with_registered_teams(gh, course: Course, log: Callable[[str], None]) -> Cou
         gh.get_repo(f"{course.org}/{f.repo}")
     except NotFound:
         return course  # no hub yet: this run creates it
-    now = gh.server_time()
+    now = gh.get_server_time()
     if now <= f.closes:
         log(f"  hub: registration is open until {f.closes_text}; registered teams are "
             "provisioned after it closes (see `classroom-ops teams status`)")
         return course
     try:
-        joined = tuple(sorted(gh.team_members(course.org, STUDENTS_TEAM)))
+        joined = tuple(sorted(gh.list_team_members(course.org, STUDENTS_TEAM)))
     except NotFound:
         joined = ()
     settings = Settings.from_course(course, extra_students=joined)
-    st = standing_of(gh, settings, read_hub(gh, settings), gh.whoami())
+    st = standing_of(gh, settings, read_hub(gh, settings), gh.get_login())
     if any(t.issue is not None for t in course.teams):
         return course  # already added
     listed = {t.slug for t in course.teams}
@@ -72,7 +72,7 @@ def formation_findings(gh, course: Course, now) -> list:
     f = course.formation
     assert f is not None
     try:
-        joined = tuple(sorted(gh.team_members(course.org, STUDENTS_TEAM)))
+        joined = tuple(sorted(gh.list_team_members(course.org, STUDENTS_TEAM)))
     except NotFound:
         joined = ()
     settings = Settings.from_course(course, extra_students=joined)
@@ -81,4 +81,4 @@ def formation_findings(gh, course: Course, now) -> list:
     except NotFound:
         hub = Hub([], now)  # no hub: nobody registered
     hub.now = now
-    return judge(standing_of(gh, settings, hub, gh.whoami()), f.milestone)
+    return judge(standing_of(gh, settings, hub, gh.get_login()), f.milestone)

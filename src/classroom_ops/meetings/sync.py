@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..adapter import GitHub
+from ..adapter import GitHubAPI
 from ..checks.ledger import Entry, Ledger
 from ..errors import ClassroomOpsError, StopRun
 from ..ghdata import Comment, Issue, RepoInfo
@@ -125,7 +125,7 @@ def _signer(ledger: Ledger, team: str, mid: str) -> str:
 
 
 class MeetingSync:
-    def __init__(self, gh: GitHub, course: Course, ledger: Ledger, *, now: datetime,
+    def __init__(self, gh: GitHubAPI, course: Course, ledger: Ledger, *, now: datetime,
                  milestones: list[Milestone], teams: list[Team], dry_run: bool = False,
                  log: Callable[[str], None] = lambda s: None):
         self.gh, self.course, self.ledger, self.now = gh, course, ledger, now
@@ -140,7 +140,7 @@ class MeetingSync:
             self.course.name, self.course.term, self.course.org)
         open_now = [m for m in self.milestones if m.opens is None or m.opens <= self.now]
         out: list[TeamMeeting] = []
-        repos = self.gh.org_repos(self.course.org) if open_now else {}
+        repos = self.gh.list_org_repos(self.course.org) if open_now else {}
         for m in self.milestones:
             board = board_from_ledger(self.course, self.ledger, m)
             self.boards.append((m, board))
@@ -224,7 +224,7 @@ class MeetingSync:
         entry = self.ledger.get(ctx.team.slug, m.id)
         if ctx.state == "closed" and entry is not None and entry.status in ("on_time", "late"):
             return  # signed off, recorded and closed: nothing more to read
-        ctx.comments, ctx.read = self.gh.issue_comments(full, ctx.number), True
+        ctx.comments, ctx.read = self.gh.list_comments(full, ctx.number), True
 
     def _last(self, team: str, mid: str) -> tuple[int, str, str] | None:
         """(issue, body digest, state) as the last run left the booking issue."""
@@ -285,6 +285,6 @@ class MeetingSync:
         if signed and ctx.state == "open":
             fields.update(state="closed", state_reason="completed")
         if fields:
-            self.gh.edit_issue(ctx.repo.full_name, ctx.number, **fields)
+            self.gh.update_issue(ctx.repo.full_name, ctx.number, **fields)
             self._remember(team.slug, m.id, ctx.number, digest,
                            "closed" if signed else ctx.state)

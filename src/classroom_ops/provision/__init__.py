@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..adapter import GitHub
+from ..adapter import GitHubAPI
 from ..errors import UsageError
 from ..model import Course
 from .apply import Applier, TeamResult
@@ -22,7 +22,7 @@ __all__ = ["ProvisionRun", "prepare", "Plan"]
 @dataclass
 class ProvisionRun:
     course: Course
-    gh: GitHub
+    gh: GitHubAPI
     plan: Plan
     applier: Applier
     teams: list
@@ -40,7 +40,7 @@ class ProvisionRun:
         return results
 
 
-def prepare(gh: GitHub, course: Course, course_dir: Path, only: list[str] | None) -> ProvisionRun:
+def prepare(gh: GitHubAPI, course: Course, course_dir: Path, only: list[str] | None) -> ProvisionRun:
     source = template_source(course, course_dir)
     me = preflight(gh, course, source)
     template_files = read_template_dir(source.folder) if source.folder else None
