@@ -38,10 +38,10 @@ def find_marked(gh: GitHubAPI, full_name: str, label: str,
 def comment_once(gh: GitHubAPI, full_name: str, number: int, text: str, mark: str) -> bool:
     """Post `text` (which holds `mark`) unless a comment already holds `mark`. One listing of the
     issue's comments, and one POST when it is new. Returns whether it posted."""
-    def said() -> bool | None:  # also the probe after a failed POST: never said twice
-        return True if any(mark in c.body for c in gh.list_comments(full_name, number)) else None
+    def said() -> Comment | None:  # also the probe after a failed POST: never said twice
+        return next((c for c in gh.list_comments(full_name, number) if mark in c.body), None)
 
-    if said():
+    if said() is not None:
         return False
     gh.create_comment(full_name, number, text, probe=said)
     return True

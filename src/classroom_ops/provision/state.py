@@ -170,7 +170,7 @@ def _people(gh: GitHubAPI, course: Course, teams: list[Team], obs: Observed) -> 
     unknown = [m for m in missing if m.lower() not in members and m.lower() not in obs.failed
                and not gh.get_user_exists(m)]
     if unknown:
-        lines = [f"{course.origins.get(m.lower(), course.source)}: GitHubAPI has no user "
+        lines = [f"{course.origins.get(m.lower(), course.source)}: GitHub has no user "
                  f"'{m}'" for m in unknown]
         raise UsageError("\n".join(lines) + f"\n{len(unknown)} unknown login"
                          f"{'s' if len(unknown) != 1 else ''}: fix the course file or roster "
