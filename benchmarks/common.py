@@ -98,6 +98,7 @@ def make_course(dest_dir: Path, teams: int, *, template: str | None = None,
     """
     data = yaml.safe_load(EXAMPLE.read_text())
     data["repos"]["template"] = template or str(TEMPLATE_DIR)
+    data.pop("roster", None)  # the example's class roster gives way to the generated teams
     data["teams"] = [{"name": team_name(i), "members": members(i, team_size)}
                      for i in range(1, teams + 1)]
     for ext in data.get("policy", {}).get("extensions", []):

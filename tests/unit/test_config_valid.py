@@ -19,7 +19,7 @@ def test_week_deadlines_land_on_the_default_weekday_and_time():
     proposal = course.milestone("proposal")
     assert proposal.due.astimezone(UTC) == datetime(2026, 10, 10, 3, 59, tzinfo=UTC)
     presentation = course.milestone("presentation")
-    assert presentation.due.isoformat() == "2026-11-30T09:00:00-05:00"
+    assert presentation.due.isoformat() == "2026-12-09T17:00:00-05:00"  # week 15 wednesday 17:00
 
 
 def test_extension_and_grace_move_the_team_deadline_only():
