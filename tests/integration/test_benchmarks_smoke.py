@@ -83,5 +83,5 @@ def test_check_benchmark_runs(bench, tmp_path):
     assert full["passed_cells"] == 9
     assert {"tree_reads", "blob_reads", "blob_reads_not_needed"} <= set(full["files"])
     assert set(full["cells"]) >= {"on_time", "missing", "pending"}
-    assert (full["reads"], full["writes"]) == (34, 26)
+    assert (full["reads"], full["writes"]) == (30, 16)
     assert (rerun["reads"], rerun["writes"]) == (11, 0)
