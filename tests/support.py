@@ -25,6 +25,9 @@ def settle_scaffold(course_dir: Path, org: str = "dls-fall-2026") -> None:
                         ("  members: []", "  members: [prof-lee, ta-kim]")]:
         assert todo in text, todo
         text = text.replace(todo, value)
+    # a meeting's slot (the page's "meet with TA and/or professor"), when there is one
+    text = text.replace('"TODO: a slot\'s start, like 2026-10-26 10:00"', '"2026-10-26 10:00"')
+    text = text.replace('"TODO: a room or a video link"', '"Room 3.14"')
     config.write_text(text, encoding="utf-8")
     with (course_dir / "roster.csv").open("a", encoding="utf-8") as f:
         f.write("Équipe Été,alice-ng\nÉquipe Été,bruno-diaz\nÉquipe Été,chen-li\n"

@@ -9,7 +9,8 @@ and the marker found before anything is opened, so a reminder is never sent twic
 moved by an extension is a new deadline: the team may be reminded of it once more.
 
 Cost per team with a milestone due in the window: one read of the push log, then the tree and
-the blobs the rules read; ready teams never reached before cost nothing more.
+the blobs the rules read, and (the deadline check's starter judgment) the tree provisioning
+pushed when the team has files of its own, kept in the ledger; ready teams cost nothing more.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from datetime import datetime, timedelta
 from .adapter import GitHubAPI
 from .checks.judge import Blobs, judge_files, latest
 from .checks.ledger import Ledger
+from .checks.starter import Starters, setup_trees, team_starter
 from .errors import ClassroomOpsError, StopRun
 from .ghdata import Issue, RepoInfo, TreeEntry
 from .model import Course, Finding, Milestone, Team
@@ -92,12 +94,16 @@ def _left(delta: timedelta) -> str:
 class Remind:
     def __init__(self, gh: GitHubAPI, course: Course, ledger: Ledger, *, now: datetime,
                  before: timedelta, teams: list[Team], milestones: list[Milestone],
-                 dry_run: bool = False, log: Callable[[str], None] = lambda s: None):
+                 dry_run: bool = False, log: Callable[[str], None] = lambda s: None,
+                 starters: Starters | None = None):
         self.gh, self.course, self.ledger, self.now = gh, course, ledger, now
         self.before, self.teams, self.milestones = before, teams, milestones
         self.dry_run, self.log = dry_run, log
         self.tz = zone(course.timezone)
         self._blobs = Blobs(gh)
+        # The deadline check's own starter judgment (checks/starter.py): an untouched starter
+        # file is missing now exactly as it will be at the deadline.
+        self.starters = starters
 
     def due_soon(self, team: Team) -> list[tuple[Milestone, datetime]]:
         """Milestones whose deadline for this team (extension included, grace not: students
@@ -160,12 +166,22 @@ class Remind:
             note = f"repository {self.course.org}/{self.course.repo_for(team)} not found"
             return [Reminder(team.slug, m.id, d, "error", note=note) for m, d in due]
         ref = f"refs/heads/{repo.default_branch}"
-        head = latest(self.gh.list_pushes(repo.full_name, ref), ref)
-        tree: list[TreeEntry] = self.gh.get_tree(repo.full_name, head.commit) if head else []
+        pushes = self.gh.list_pushes(repo.full_name, ref)
+        head = latest(pushes, ref)
+        trees: dict[str, list[TreeEntry]] = {}
+
+        def read_tree(commit: str) -> list[TreeEntry]:
+            if commit not in trees:
+                trees[commit] = self.gh.get_tree(repo.full_name, commit)
+            return trees[commit]
+        tree: list[TreeEntry] = read_tree(head.commit) if head else []
+        starter = team_starter(self.starters, self.course, team,
+                               lambda: setup_trees(pushes, ref, team.members, read_tree),
+                               self.ledger, self.dry_run)
         ours: dict[tuple[str, str], Issue] | None = None
         out = []
         for m, d in due:
-            findings = judge_files(m, tree, self._blobs.fetcher(repo.full_name))
+            findings = judge_files(m, tree, self._blobs.fetcher(repo.full_name), starter)
             r = Reminder(team.slug, m.id, d, "ready", head.commit if head else None, findings)
             sent = self._recorded(team.slug, m.id, d)
             if not findings:

@@ -42,6 +42,7 @@ class PlannedMilestone:
     due_note: str = ""
     deliverables: list[PlannedDeliverable] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
+    kind: str | None = None  # "meeting": signed off by staff, booked in slots (docs/meetings.md)
 
 
 @dataclass
@@ -53,7 +54,9 @@ class SyllabusPlan:
     todos: list[str]
 
 
-# What each kind of milestone usually asks for, keyed by words in its title.
+# What each kind of milestone usually asks for, keyed by words in its title: guesses, each
+# marked TODO in the course file unless the page names the file. Word counts are the ones the
+# starter files (templates/repo/) tell students, so the two agree; the page may say otherwise.
 _KINDS = [
     ("team", "TEAM.md", ["Members", "Interests"]),
     ("proposal", "proposal.md", None),
@@ -189,17 +192,47 @@ def read_syllabus(text: str, file: str) -> SyllabusPlan:
                     areas.append(h)
     final = next((m.id for m in milestones if "final" in m.id), milestones[-1].id if milestones
                  else "final-report")
+    if not course_name:
+        todos.insert(0, "course.name: the page does not name the course")
     return SyllabusPlan(course_name, milestones, areas, final, todos)
+
+
+# What the starter files promise in words (templates/repo/TEAM.md.jinja, proposal.md): the
+# course file enforces the same, and says where the number comes from.
+STARTER_WORDS = {"TEAM.md": (40, None), "proposal.md": (250, 800)}
+_MEETING = re.compile(r"\bmeet(ing)?s?\b", re.I)
 
 
 def _deliverables(title, what, blocks, pm, todos) -> list[PlannedDeliverable]:
     low = title.lower()
+    if _MEETING.search(what):
+        # "meet with TA and/or professor": staff sign it off; teams book a slot. The slots are
+        # not on the page: the course file has TODO values that `validate` refuses.
+        pm.kind = "meeting"
+        pm.comments.append("TODO: a meeting (the page says it); list the slots teams can book "
+                           "(docs/meetings.md); validate refuses the TODO slot below")
+        todos.append(f"{title}: a meeting; list its slots (kind: meeting, docs/meetings.md)")
+        return []
     kind = next(((path, secs) for key, path, secs in _KINDS if key in low), None)
     if kind is None:
         todos.append(f"{title}: no deliverable recognised; add what must be in the repository")
         return []
     path, sections = kind
     d = PlannedDeliverable(path, list(sections or []))
+    tbd = "TBD" in what.upper()
+    if tbd:
+        pm.comments.append("TODO: the page says TBD; check the deliverable")
+        todos.append(f"{title}: the page says TBD; {path} is a guess")
+    elif not what:
+        d.notes["path"] = "TODO: the page names no deliverable; this file is a guess"
+        todos.append(f"{title}: the page names no deliverable; {path} is a guess")
+    else:
+        d.notes["path"] = "TODO: the file is a guess from the title; the page does not name it"
+    if path == "TEAM.md":
+        pm.comments.append("TODO: to let students form their teams in a course hub instead "
+                           "(register, confirm), add `formation:` and drop these deliverables "
+                           "(docs/team-formation.md)")
+        todos.append(f"{title}: TEAM.md per team, or `formation:` (docs/team-formation.md)")
     # The page's own section for this milestone ("## Project Proposal (Week 6)") lists what the
     # document must contain, as bold list items, and may state a page limit.
     body_tokens = next((body for lvl, h, body in blocks
@@ -214,10 +247,16 @@ def _deliverables(title, what, blocks, pm, todos) -> list[PlannedDeliverable]:
         if m and path.endswith(".pdf"):
             d.max_pages = int(m[1])
             d.notes["max_pages"] = f'from the page: "{m[0]}"; pages before References'
+    least, most = STARTER_WORDS.get(path, (None, None))
+    if least:
+        d.min_words = least
+        d.notes["min_words"] = f"TODO: the starter's {path} tells students this; not on the page"
+    if most:
+        d.max_words = most
+        d.notes["max_words"] = f"the starter's {path} tells students this"
     m = re.search(r"(\d+)-page", what)
     if m and path.endswith(".md"):
         d.max_words = 800 * int(m[1])
-        d.notes["max_words"] = f'"{m[0]}" on the page; about 800 words a page'
-    if pm.id and "TBD" in what.upper():
-        pm.comments.append("TODO: the page says TBD; check the deliverable")
+        d.notes["max_words"] = f'"{m[0]}" on the page; about 800 words a page, as the ' \
+            f"starter's {path} says"
     return [d]

@@ -28,8 +28,24 @@ def _check_plan(config: Path, out: str) -> None:
         ("draft-report", "week 12"), ("presentations", "week 14 monday 09:00"),
         ("final-report", "TODO: Last day of class")]
     proposal = ms[1]["deliverables"][0]
-    assert proposal == {"path": "proposal.md", "max_words": 800, "sections": [
+    # the word counts the starter's proposal.md tells students ("1-page" on the page)
+    assert proposal == {"path": "proposal.md", "min_words": 250, "max_words": 800, "sections": [
         "Problem Statement", "Motivation", "Related Work", "Approach", "Evaluation", "Resources"]}
+    starter = (bundled.starter_repo() / "proposal.md").read_text()
+    assert "at least 250 and at most 800 words" in starter
+    assert ms[0]["deliverables"][0]["min_words"] == 40
+    assert "40 words or more" in (bundled.starter_repo() / "TEAM.md.jinja").read_text()
+    # "meet with TA and/or professor": a meeting, its slot a TODO that validate refuses
+    assert ms[2]["kind"] == "meeting" and "deliverables" not in ms[2]
+    assert ms[2]["slots"][0]["at"].startswith("TODO")
+    # every guess not on the page is marked TODO in the file, and listed by init
+    text = config.read_text()
+    assert '"report/draft.pdf"  # TODO: the page names no deliverable' in text
+    assert "add `formation:` and drop these deliverables" in text
+    for todo in ("course.name", "Team Formation: TEAM.md per team, or `formation:`",
+                 "Midpoint Check-in: a meeting; list its slots", "Draft Report: the page names "
+                 "no deliverable", "Presentations: the page says TBD"):
+        assert f"TODO: {todo}" in out, todo
     final = ms[5]["deliverables"][0]
     assert final["max_pages"] == 8 and final["sections"][0] == "Abstract"
     assert len(data["archive"]["areas"]) == 9 and data["archive"]["milestone"] == "final-report"
@@ -83,9 +99,18 @@ def test_init_scaffolds_a_repository_that_validate_refuses_until_the_todos_are_s
     res = run_cli("validate", "-c", str(config))  # the time zone is a guess too
     assert res.code == 2 and "unknown time zone 'TODO: a time zone" in res.err, res
 
-    # settled (and the roster filled): it validates, with the teams from the roster
+    # settled but for the meeting's slot: refused there
     config.write_text(as_written)
     settle_scaffold(course)
+    settled = config.read_text()
+    config.write_text(settled.replace('"2026-10-26 10:00"',
+                                      '"TODO: a slot\'s start, like 2026-10-26 10:00"'))
+    line = next(i for i, x in enumerate(config.read_text().splitlines(), 1) if "slot's" in x)
+    res = run_cli("validate", "-c", str(config))
+    assert res.code == 2 and f"classroom.yml:{line}:" in res.err, res
+    assert "cannot read the deadline 'TODO: a slot's start" in res.err, res
+    # settled (and the roster filled): it validates, with the teams from the roster
+    config.write_text(settled)
     res = run_cli("validate", "-c", str(config))
     assert res.code == 0, res
     assert "2 teams, 6 students, 6 milestones" in res.out
@@ -109,6 +134,18 @@ def test_the_scaffold_workflows_pass_actionlint_and_zizmor(tmp_path, run_cli):
         call = called[True]["workflow_call"]
         assert set(job.get("with", {})) <= set(call["inputs"]), name
         assert set(job.get("secrets", {})) <= set(call["secrets"]), name
+    # the durable record: the deadline check commits its ledger, and the README says where
+    check = yaml.safe_load((course / ".github/workflows/deadline-check.yml").read_text())
+    [job] = check["jobs"].values()
+    assert job["with"]["publish"] == "commit" and job["permissions"] == {"contents": "write"}
+    text = (course / ".github/workflows/deadline-check.yml").read_text()
+    assert "# meetings: true" in text and "# remind-before: 48h" in text
+    readme = (course / "README.md").read_text()
+    for needed in ("records/ledger/ledger-1-of-1.json", "classroom-ops grades -c classroom.yml "
+                   "--ledger records/ledger/ledger-1-of-1.json", "classroom-ops collect",
+                   "ledger-meetings.json", "`meetings:\ntrue`", "remind-before: 48h"):
+        assert needed.replace("\n", "\n") in readme or needed.replace("\n", " ") in \
+            readme.replace("\n", " "), needed
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
                NO_COLOR="1")
     for tool, args in (("actionlint", ["-no-color"]), ("zizmor", ["--offline", "--no-progress"])):

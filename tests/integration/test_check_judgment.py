@@ -30,7 +30,7 @@ def report(env) -> dict:
 
 
 def sections_only(env) -> None:
-    """A course file as `init --from-syllabus` writes it: sections, no word counts."""
+    """A course file with sections and no word counts: the starter proposal has them all."""
     env.config.write_text(env.config.read_text().replace(
         "        min_words: 250\n        max_words: 800\n", ""))
 

@@ -163,6 +163,10 @@ def test_a_registration_period(sandbox, tmp_path, run_cli, monkeypatch):
     project = yaml.safe_load(env.gh("prof-lee").get_repo("dls/final-sparse-squad")
                              .get_contents("project.yml").decoded_content)
     assert project["area"] == "Quantization"
+    readme = env.gh("prof-lee").get_repo("dls/final-sparse-squad").get_contents(
+        "README.md").decoded_content.decode()
+    row = next(x for x in readme.splitlines() if x.startswith("| Team Formation |"))
+    assert "registration in the course hub (dls/course-hub)" in row, row
     team = env.gh("prof-lee").get_organization("dls").get_team_by_slug("big-four")
     assert sorted(m.login for m in team.get_members()) == ["mateo", "nora", "omar", "priya"]
 
@@ -178,3 +182,6 @@ def test_a_registration_period(sandbox, tmp_path, run_cli, monkeypatch):
     assert res.code == 0, res.err
     shown = json.dumps(json.loads((tmp_path / "status.json").read_text()))
     assert "big-four" in shown and "matched-team-1" in shown and "dense-crew" not in shown
+    # the formation milestone is formation's: never a per-team "not checked yet"
+    assert "team-formation" not in res.out.splitlines()[0] and "not checked" not in res.out
+    assert "team-formation: judged per student from the course hub" in res.out

@@ -81,12 +81,14 @@ def test_reminded_once_ready_and_fixed_teams_not_reminded(semester):
     assert issue.title == "Reminder: Project Proposal is due Fri 9 Oct 23:59 EDT"
     assert "no 'Resources' section" in issue.body and "(1 days" not in issue.body
     assert "is due Fri 9 Oct 23:59 EDT (39 h from now)" in issue.body
-    # Cost: per team one push log, one tree and the blob the rules read; per team reminded,
-    # one list of its reminder issues (no record yet) and one issue.
+    # Cost: per team one push log, one tree and the blob the rules read; a team with work of
+    # its own, the tree provisioning pushed too (the deadline check's starter judgment, kept
+    # in the ledger); the untouched starter, no blob. Per team reminded, one list of its
+    # reminder issues (no record yet) and one issue.
     assert per_team(spent) == Counter({
-        ("sparse-squad", "activity"): 1, ("sparse-squad", "git"): 2,
-        ("dense-crew", "activity"): 1, ("dense-crew", "git"): 2, ("dense-crew", "issues"): 1,
-        ("kv-cachers", "activity"): 1, ("kv-cachers", "git"): 2, ("kv-cachers", "issues"): 1})
+        ("sparse-squad", "activity"): 1, ("sparse-squad", "git"): 3,
+        ("dense-crew", "activity"): 1, ("dense-crew", "git"): 3, ("dense-crew", "issues"): 1,
+        ("kv-cachers", "activity"): 1, ("kv-cachers", "git"): 1, ("kv-cachers", "issues"): 1})
     assert per_team(spent, "POST") == Counter({("dense-crew", "issues"): 1,
                                                        ("kv-cachers", "issues"): 1})
 
@@ -156,3 +158,27 @@ def test_dry_run_writes_nothing_and_extension_moves_the_window(semester):
     assert res.code == 2 and "--at only with --dry-run" in res.err
     res = remind(env, "--before", "soon")
     assert res.code == 2 and "--before" in res.err and "Traceback" not in res.err
+
+
+def test_the_untouched_starter_is_reminded_as_the_check_will_judge_it(semester):
+    """A course whose starter proposal already has every heading (sections, no word counts):
+    the team that pushed nothing is not "ready", as the deadline check will judge it."""
+    from .test_check_judgment import sections_only
+
+    env, sb = semester, semester.sandbox
+    sections_only(env)
+    sb.set_clock(at("2026-10-07T10:00:00-04:00"))
+    push(env, "alice", "sparse-squad", {"proposal.md": proposal()})
+    sb.set_clock(at("2026-10-08T08:00:00-04:00"))  # 40 h before the proposal deadline
+    sb.clear_requests()
+    res = remind(env, "--before", "48h", "--milestone", "proposal")
+    assert res.code == 0, res
+    r = results(env)
+    assert r[("sparse-squad", "proposal")]["state"] == "ready"
+    kv = r[("kv-cachers", "proposal")]
+    assert kv["state"] == "reminded"
+    assert [f["rule"] for f in kv["findings"]] == ["starter"]
+    [issue] = reminders(env, "kv-cachers")
+    assert "proposal.md is still the starter file" in issue.body
+    # The starter is rendered from the template: no extra read for it.
+    assert per_team(sb.requests())[("kv-cachers", "git")] == 1

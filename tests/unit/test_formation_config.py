@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from classroom_ops.config import load_course
@@ -37,8 +39,10 @@ def test_formation_without_teams_closes_at_the_first_milestone(tmp_path):
     s = Settings.from_course(c)
     assert s.roster == ("alice",) and s.areas == ("Quantization", "Inference")
     assert "staff" in s.reserved
+    assert s.unjoined == ("invited-by-e-mail-1",)  # bo, by a label, never the address
     again = Settings.from_json(s.to_json(), "x.json")
-    assert again == s
+    # the hub's copy has no e-mail students at all (its workflow only sees logins)
+    assert again == dataclasses.replace(s, unjoined=())
     assert "bo@uni.edu" not in s.to_json()  # e-mail addresses never go into the hub
 
 
@@ -88,3 +92,21 @@ def test_teams_listed_beside_formation_are_reserved_with_their_students(tmp_path
     s = Settings.from_course(load_course(p))
     assert "kv-cachers" in s.reserved
     assert s.assigned == (("gina", "KV Cachers"), ("hal", "KV Cachers"))
+
+
+def test_the_formation_milestone_has_no_files_to_hand_in(tmp_path):
+    """It is judged per student from the hub (a confirmed team each), never from a team's
+    files: a deliverable on it would never be judged, and a repository made after registration
+    closes would ask for it."""
+    (tmp_path / "tmpl").mkdir()
+    (tmp_path / "roster.csv").write_text("login\nalice\n", encoding="utf-8")
+    p = tmp_path / "classroom.yml"
+    p.write_text(COURSE.format(formation="{size: 3, roster: roster.csv}").replace(
+        "{id: team-formation, title: Team Formation, due: week 4}",
+        "{id: team-formation, title: Team Formation, due: week 4, "
+        "deliverables: [{path: TEAM.md}]}"))
+    with pytest.raises(ConfigError) as e:
+        load_course(p)
+    text = str(e.value)
+    assert "classroom.yml:5" in text and "milestone 'team-formation' is formation's" in text
+    assert "remove its deliverables" in text

@@ -351,3 +351,18 @@ def test_students_the_course_file_puts_in_a_team_are_not_part_of_formation():
     assert "gina is already in team 'KV Cachers' (the course file)" in by_number(st, n).problems
     assert "gina" not in st.students and "hal" not in st.unteamed
     assert Settings.from_json(mixed.to_json(), "f.json").assigned == mixed.assigned
+
+
+def test_the_form_lets_a_student_register_naming_no_teammates():
+    """The documented "looking for a team" path: GitHub refuses to submit a form whose required
+    field is empty, so `teammates` must not be required."""
+    import yaml
+
+    from classroom_ops.formation.hub import issue_form
+
+    form = yaml.safe_load(issue_form(tuple(AREAS)))
+    fields = {f.get("id"): f for f in form["body"]}
+    assert fields["team_name"]["validations"]["required"] is True
+    assert fields["teammates"].get("validations", {}).get("required") is not True
+    f = parse(body_for("Solo Sam", [], ["Quantization"], AREAS, ""))
+    assert f.teammates == ()

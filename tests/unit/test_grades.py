@@ -185,3 +185,24 @@ def test_a_signed_off_meeting_has_a_state_and_a_score_but_no_commit(tmp_path):
     assert got["alice"]["midpoint:state"] == "unchecked"
     md = render("markdown", c, rows, list(c.milestones))
     assert "late 5 h, 75%" in md
+
+
+def test_canvas_without_sis_ids_warns_once_and_excused_scores_100(tmp_path):
+    from classroom_ops.grades.formats import canvas_warnings
+
+    c = course(tmp_path, "policy:\n  late: {penalty: 10%, per: 1d, zero_after: 3d}")
+    led = ledger(tmp_path)
+    led.put(slugify("Équipe Ünïcode"), "final", Entry(
+        status="excused", commit=None, deadline=DUE.isoformat(),
+        judged_at=(DUE + timedelta(days=1)).isoformat(), pushed_at=None))
+    rows = build_rows(c, led, list(c.milestones), DUE + timedelta(days=90))
+    assert canvas_warnings(rows) == []  # every student has an id
+    alice = next(r for r in table(render("canvas", c, rows, list(c.milestones)))
+                 if r["SIS User ID"] == "1001")
+    assert alice["Final Report"] == "100"  # docs/grades.md: excused scores 100
+    (tmp_path / "roster.csv").write_text("team,github_username\nT,alice\nT,bob\n")
+    c = course_from_text(COURSE.format(policy=""), str(tmp_path / "c.yml"), base_dir=tmp_path)
+    rows = build_rows(c, Ledger(tmp_path / "l.json", org="o"), list(c.milestones), DUE)
+    [warning] = canvas_warnings(rows)
+    assert warning.startswith("2 of 2 students have no SIS id (first: alice)")
+    assert "SIS User ID" in warning and "`id`" in warning and "`email`" in warning

@@ -26,7 +26,7 @@ from .issues import IssueKeeper
 from .judge import Blobs, head_at, judge_files, latest
 from .judgment import NotACommit, peel, rules_digest, stale_reason
 from .ledger import Entry, Ledger
-from .starter import MAX_SETUP_PUSHES, Starters, TeamStarter
+from .starter import Starters, TeamStarter, setup_trees, team_starter
 
 MAX_LATE_EVALUATIONS = 10  # per team and milestone per run; the next run goes on from there
 
@@ -145,32 +145,16 @@ class OrgCheck:
 
     def _starter(self, ctx: _TeamCtx) -> TeamStarter:
         if ctx.starter is None:
-            rendered = self.starters.for_team(self.course, ctx.team) if self.starters else None
-            slug = ctx.team.slug
-            ctx.starter = TeamStarter(rendered, lambda: self._setup_trees(ctx),
-                                      known=self.ledger.starters.get(slug),
-                                      remember=lambda found: self._remember_starter(slug, found))
+            ctx.starter = team_starter(self.starters, self.course, ctx.team,
+                                       lambda: self._setup_trees(ctx), self.ledger, self.dry_run)
         return ctx.starter
 
-    def _remember_starter(self, slug: str, found: dict[str, list[str]]) -> None:
-        if not self.dry_run and found:  # nothing found (no push log yet): look again next run
-            self.ledger.starters[slug] = found
-
     def _setup_trees(self, ctx: _TeamCtx) -> list[dict[str, str]]:
-        """The trees pushed before any student of the team pushed, by someone else: what
-        provisioning wrote (the push log names who pushed; students cannot push as the tool)."""
-        members = {x.lower() for x in ctx.team.members}
-        out = []
-        for p in self._pushes(ctx):
-            if p.ref != ctx.branch_ref:
-                continue
-            if p.actor.lower() in members or len(out) >= MAX_SETUP_PUSHES:
-                break
-            if p.after and set(p.after) != {"0"}:
-                if p.after not in ctx.trees:
-                    ctx.trees[p.after] = self.gh.get_tree(ctx.repo.full_name, p.after)
-                out.append({e.path: e.sha for e in ctx.trees[p.after] if e.type == "blob"})
-        return out
+        def tree(commit: str):
+            if commit not in ctx.trees:
+                ctx.trees[commit] = self.gh.get_tree(ctx.repo.full_name, commit)
+            return ctx.trees[commit]
+        return setup_trees(self._pushes(ctx), ctx.branch_ref, ctx.team.members, tree)
 
     def _judge(self, ctx: _TeamCtx, m: Milestone, commit: str | None) -> list[Finding]:
         if commit is None:

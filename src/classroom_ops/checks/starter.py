@@ -96,6 +96,36 @@ class TeamStarter:
         return sha in self._setup.get(path, ())
 
 
+def setup_trees(pushes, ref: str, members, tree: Callable[[str], list]) -> list[dict[str, str]]:
+    """The trees pushed to `ref` before any student of the team pushed, by someone else: what
+    provisioning wrote (the push log names who pushed; students cannot push as the tool).
+    `tree(commit)` reads a tree; used by the deadline check and by reminders alike."""
+    members = {x.lower() for x in members}
+    out: list[dict[str, str]] = []
+    for p in pushes:
+        if p.ref != ref:
+            continue
+        if p.actor.lower() in members or len(out) >= MAX_SETUP_PUSHES:
+            break
+        if p.after and set(p.after) != {"0"}:
+            out.append({e.path: e.sha for e in tree(p.after) if e.type == "blob"})
+    return out
+
+
+def team_starter(starters: Starters | None, course: Course, team: Team,
+                 trees: Callable[[], list[dict[str, str]]], ledger=None,
+                 dry_run: bool = False) -> TeamStarter:
+    """The team's TeamStarter as the deadline check builds it: rendered now, else the setup
+    trees (remembered in the ledger's `starters` so a rerun reads no push log for it)."""
+    rendered = starters.for_team(course, team) if starters else None
+    known = ledger.starters.get(team.slug) if ledger is not None else None
+
+    def remember(found: dict[str, list[str]]) -> None:
+        if ledger is not None and not dry_run and found:  # none found: look again next run
+            ledger.starters[team.slug] = found
+    return TeamStarter(rendered, trees, known=known, remember=remember)
+
+
 def is_starter(starter, path: str, sha: str) -> bool:
     """`starter` is a TeamStarter, or a plain path -> SHA map (a rules file's `starter:`)."""
     if isinstance(starter, TeamStarter):

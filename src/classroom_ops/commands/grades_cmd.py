@@ -14,7 +14,7 @@ from ..config import load_course
 from ..errors import UsageError
 from ..fileio import write_atomic
 from ..grades import build_rows, ledger_warnings
-from ..grades.formats import FORMATS, render
+from ..grades.formats import FORMATS, canvas_warnings, render
 from ..output import Reporter
 from ..session import config_path
 from ..timeline import DeadlineError, resolve, zone
@@ -79,6 +79,8 @@ def grades(ctx, out_path, fmt, milestone_ids, ledger_paths, at_text, server_url)
     write_atomic(out_path, render(fmt, course, rows, milestones, url))
     out = Reporter()
     for w in ledger_warnings(course, ledger):
+        out.line(f"warning: {w}")
+    for w in canvas_warnings(rows) if fmt == "canvas" else ():
         out.line(f"warning: {w}")
     unchecked = sorted({(r.team.slug, mid) for r in rows for mid, g in r.grades.items()
                         if g.state == "unchecked"})

@@ -33,16 +33,29 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
     out = Reporter()
     gh = connect(settings, write_delay)
     hub_steps: list[str] = []
+    hub_notes: list[str] = []
+    early: list[str] = []  # what the hub's reading says, printed under the plan's header
     if course.formation is not None:  # team formation: the hub, then the registered teams
-        from ..formation.provisioning import hub_plan, with_registered_teams
+        from ..formation.provisioning import (
+            hub_plan,
+            refuse_unknown_students,
+            with_registered_teams,
+        )
 
-        course = with_registered_teams(gh, course, out.line)
-        hub_steps = hub_plan(gh, course, out.line)
+        refuse_unknown_students(gh, course)
+        course = with_registered_teams(gh, course, early.append)
+        hub_steps, hub_notes = hub_plan(gh, course)
         known_teams(course, teams)  # registered teams count once registration has closed
     run = prepare(gh, course, path.parent, list(teams) or None)
     plan = run.plan
 
     out.line(f"plan for {course.org} ({len(run.teams)} teams):")
+    for line in early:
+        out.line(line)
+    for step in hub_steps:
+        out.line(f"  hub: {step}")
+    for note in hub_notes:
+        out.line(f"  note: {note}")
     for step in plan.course_steps:
         out.line(f"  course: {step.describe()}")
     changed = 0
@@ -54,8 +67,10 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
     for note in plan.notes:
         out.line(f"  note: {note}")
     counts = plan.counts()
+    if hub_steps:
+        counts["hub"] = len(hub_steps)
     summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts.items()))
-    out.line(f"{len(plan.steps)} changes for {changed} teams" + (f" ({summary})" if summary
+    out.line(f"{len(plan.steps) + len(hub_steps)} changes for {changed} teams" + (f" ({summary})" if summary
                                                                   else ""))
     if not plan.steps and not hub_steps:
         out.line("nothing to do: up to date")

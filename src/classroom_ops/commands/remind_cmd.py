@@ -9,6 +9,7 @@ from dataclasses import asdict
 import click
 
 from ..checks.org import in_shard, parse_shard
+from ..checks.starter import load_starters
 from ..ci_env import Actions
 from ..config import load_course
 from ..errors import EXIT_PROBLEMS, UsageError
@@ -71,9 +72,12 @@ def remind(ctx, before_text, milestone, teams, shard, ledger_path, at_text, dry_
         except DeadlineError as e:
             raise UsageError(f"--at: {e}") from None
     out = Reporter()
+    starters, why = load_starters(course)
+    if why:
+        out.line(f"warning: {why}; the starter is taken from what provisioning pushed")
     runner = Remind(gh, course, Ledger.load(ledger_path), now=now, before=before, teams=chosen,
                     milestones=milestones, dry_run=dry_run,
-                    log=out.line if settings.verbose else lambda s: None)
+                    log=out.line if settings.verbose else lambda s: None, starters=starters)
     results = runner.run()
     tz = zone(course.timezone)
     if not results:

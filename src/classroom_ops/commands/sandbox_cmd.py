@@ -12,8 +12,13 @@ def seed_for(course, profile: str = "github.com") -> dict:
     fresh github.com organization: the first staff member owns it, as an instructor does; TAs
     are members; students are only GitHub users, whom provisioning invites (they join when they
     accept). The `friendly` profile accepts every invitation at once, for rehearsals that do not
-    care."""
+    care. With `formation:` the students are the class roster's logins (those known only by
+    e-mail have no account to seed)."""
     students = [login for t in course.teams for login in t.members]
+    if course.formation is not None:
+        lower = {x.lower() for x in students}
+        students += [s.login for s in course.formation.roster
+                     if s.login and s.login.lower() not in lower]
     staff = list(course.staff_members)
     return {
         "profile": profile,

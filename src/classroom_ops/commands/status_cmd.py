@@ -52,7 +52,10 @@ def status(ctx, html_path, json_path, md_path, ledger_paths) -> int:
     for line in table(st):
         out.line(line)
     out.line(totals_line(st))
-    for f in st.no_team:  # team formation: the students in no confirmed team
+    if st.formation:  # the team-formation milestone: no column, one line per student
+        out.line(f"{st.formation}: judged per student from the course hub, not per team"
+                 + (f"; {len(st.no_team)} in no confirmed team:" if st.no_team else ""))
+    for f in st.no_team:
         out.line(f"{st.formation}: {f.message} ({f.found})")
     if st.not_joined:
         out.line(f"not joined yet ({len(st.not_joined)}):")

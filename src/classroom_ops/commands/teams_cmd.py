@@ -125,8 +125,11 @@ def status(ctx, settings_file, json_path) -> int:
             for p in r.problems:  # may quote a student's team name: printable text only
                 out.line(f"      - {plain(p, 300)}")
     _summary(out, st)
-    if st.unteamed:
-        out.line("in no team: " + ", ".join(st.unteamed))
+    if st.unteamed or st.unjoined:
+        n = len(st.unjoined)
+        out.line("in no team: " + ", ".join(st.unteamed + (
+            [f"{n} student{'s' if n != 1 else ''} invited by e-mail who "
+             f"{'have' if n != 1 else 'has'} not joined yet"] if n else [])))
     findings = judge(st, None)
     if findings:
         out.line(f"registration has closed: {len(findings)} student"
@@ -144,7 +147,8 @@ def status(ctx, settings_file, json_path) -> int:
 def _summary(out: Reporter, st: Standing) -> None:
     n = {s: len(st.teams(s)) for s in (CONFIRMED, PENDING, PROBLEM)}
     out.line(f"{n[CONFIRMED]} confirmed, {n[PENDING]} pending, {n[PROBLEM]} with a problem; "
-             f"{len(st.unteamed)} of {len(st.students)} students in no team"
+             f"{len(st.unteamed) + len(st.unjoined)} of {len(st.students) + len(st.unjoined)} "
+             "students in no team"
              + ("; registration is closed" if st.closed else ""))
 
 

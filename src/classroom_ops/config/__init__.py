@@ -284,6 +284,17 @@ class _Builder:
             self.err(("formation", "milestone"), self._unknown("milestone", str(mid), mids))
             return None
         ms = milestones[mids.index(mid)]
+        if ms.deliverables:
+            # Judged per student from the hub (check's formation.missing), never from files:
+            # a deliverable would never be judged, yet team repositories would ask for it.
+            raw = next((i for i, m in enumerate(self.d.get("milestones") or [])
+                        if isinstance(m, dict) and m.get("id") == mid), None)
+            self.err(("milestones", raw, "deliverables") if raw is not None else
+                     ("formation",),
+                     f"milestone '{mid}' is formation's (formation.milestone): it is judged per "
+                     "student from the course hub (each student in a confirmed team), not from "
+                     "the team's files; remove its deliverables, or make the files a milestone "
+                     "of their own")
         if "closes" in f:
             closes, closes_text = when(f["closes"], ("formation", "closes")), str(f["closes"])
         else:
@@ -295,7 +306,7 @@ class _Builder:
             reason = "no such file" if isinstance(e, FileNotFoundError) else str(e)
             self.err(("formation", "roster"), f"cannot read the class roster '{rel}': {reason}")
             return None
-        students, problems = read_class_roster(text, str(self.base_dir / rel))
+        students, problems = read_class_roster(text, str(self.base_dir / rel), self.origins)
         self.problems.extend(problems)
         staff_lower = {s.lower() for s in staff.get("members", [])}
         for s in students:

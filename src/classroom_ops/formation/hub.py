@@ -105,25 +105,29 @@ def setup_hub(gh, course: Course, *, dry_run: bool = False,
     if team is not None and access.get(full) != "pull" and step(f"give {STUDENTS_TEAM} read "
                                                                   f"access to {f.repo}"):
         gh.set_team_repo(org, STUDENTS_TEAM, full, "pull")
-    _staff_access(gh, course, full, res, step)
+    _staff_access(gh, course, full, res, step, dry_run)
 
-    if repo is not None:
-        have = gh.list_labels(full)
-        for name, (color, desc) in LABELS.items():
-            if name not in have and step(f"create label '{name}'"):
-                gh.create_label(full, name, color, desc)
+    have = gh.list_labels(full) if repo is not None else set()
+    missing = [n for n in LABELS if n not in have]
+    if missing and step(f"create {len(missing)} label{'s' if len(missing) != 1 else ''} "
+                        f"({', '.join(missing)})") and repo is not None:
+        for name in missing:
+            gh.create_label(full, name, *LABELS[name])
     joined = _invite(gh, course, team is not None, res, step)
     settings = Settings.from_course(course, extra_students=tuple(sorted(joined)))
     _files(gh, full, repo, settings, step)
     return res
 
 
-def _staff_access(gh, course: Course, full: str, res: HubResult, step) -> None:
+def _staff_access(gh, course: Course, full: str, res: HubResult, step, dry_run: bool) -> None:
     slug = course.staff_team_slug
     try:
         have = gh.list_team_repos(course.org, slug)
     except NotFound:
-        res.notes.append(f"no team {slug} yet: staff get access to the hub on the next run")
+        if dry_run:  # provision creates the staff team first, then sets the hub up
+            step(f"give {slug} maintain access to the hub")
+        else:
+            res.notes.append(f"no team {slug} yet: staff get access to the hub on the next run")
         return
     if have.get(full) != "maintain" and step(f"give {slug} maintain access to the hub"):
         gh.set_team_repo(course.org, slug, full, "maintain")
@@ -165,8 +169,8 @@ def _mask(email: str) -> str:
 
 def _files(gh, full: str, repo, settings: Settings, step) -> None:
     want = hub_files(settings)
-    if repo is None:
-        step(f"write the issue form, the workflow and the settings into {full}")
+    if repo is None:  # the same words apply then prints: every file is new
+        step(f"write {', '.join(sorted(want))} in {full}")
         return
     branch = repo.default_branch
     head = gh.get_branch_sha(full, branch)

@@ -17,9 +17,12 @@ def judge(st: Standing, milestone: str | None) -> list[Finding]:
             for m in r.members:
                 where.setdefault(m.lower(), r)  # the earliest registration naming them
     out = []
+    unjoined = set(st.unjoined)
     for login in st.missing():
         r = where.get(login.lower())
         found = f"named in #{r.number} ({r.state})" if r else "in no registration"
+        if login in unjoined:
+            found = "invited by e-mail; has not joined the organization yet"
         out.append(Finding(path="", rule="no_team", milestone=milestone or "",
                            message=f"{login} is in no confirmed team", found=found,
                            expected="a confirmed team"))

@@ -9,20 +9,41 @@ from collections.abc import Callable
 
 from ..errors import NotFound
 from ..model import Course, Team
+from ..timeline import format_deadline, zone
 from .hub import setup_hub
 from .settings import STUDENTS_TEAM, Settings
 from .standing import CONFIRMED
 from .sync import read_hub, standing_of
 
 
-def hub_plan(gh, course: Course, log: Callable[[str], None]) -> list[str]:
-    """What setting the hub up would do (reads only); printed with the plan."""
+def refuse_unknown_students(gh, course: Course) -> None:
+    """The class roster's logins GitHub does not know stop provisioning before anything is
+    written, as the team roster's do (provision/state.py). Students already in the students
+    team, invited or in the organization cost nothing; one `GET /users/{login}` per other."""
+    from ..provision.state import refuse_unknown
+
+    f = course.formation
+    assert f is not None
+    logins = [s.login for s in f.roster if s.login]
+    try:
+        known = {m.lower() for m in gh.list_team_members(course.org, STUDENTS_TEAM)}
+    except NotFound:
+        known = set()
+    left = [x for x in logins if x.lower() not in known]
+    if left:
+        known |= {i.login.lower() for i in gh.list_org_invitations(course.org) if i.login}
+        left = [x for x in left if x.lower() not in known]
+    if left:
+        known |= {m.lower() for m in gh.list_org_members(course.org)}
+        left = [x for x in left if x.lower() not in known]
+    refuse_unknown(course, [x for x in left if not gh.get_user_exists(x)])
+
+
+def hub_plan(gh, course: Course) -> tuple[list[str], list[str]]:
+    """What setting the hub up would do (reads only), as (steps, notes), for the plan to print
+    under its header and count: exactly the steps apply then does."""
     res = setup_hub(gh, course, dry_run=True)
-    for s in res.steps:
-        log(f"  hub: {s}")
-    for n in res.notes:
-        log(f"  note: {n}")
-    return res.steps
+    return res.steps, res.notes
 
 
 def with_registered_teams(gh, course: Course, log: Callable[[str], None]) -> Course:
@@ -36,7 +57,8 @@ def with_registered_teams(gh, course: Course, log: Callable[[str], None]) -> Cou
         return course  # no hub yet: this run creates it
     now = gh.get_server_time()
     if now <= f.closes:
-        log(f"  hub: registration is open until {f.closes_text}; registered teams are "
+        closes = format_deadline(f.closes, zone(course.timezone))
+        log(f"  hub: registration is open until {closes}; registered teams are "
             "provisioned after it closes (see `classroom-ops teams status`)")
         return course
     try:

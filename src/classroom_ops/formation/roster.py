@@ -19,7 +19,10 @@ _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 _LOGIN_COLUMNS = ("login", "github_username", "github")
 
 
-def read_class_roster(text: str, file: str) -> tuple[list[Student], list[Problem]]:
+def read_class_roster(text: str, file: str, origins: dict[str, str] | None = None
+                      ) -> tuple[list[Student], list[Problem]]:
+    """The students, and the problems; `origins` gets `file:line` per login (lower case), for
+    errors about a login found later (GitHub has no such user)."""
     problems: list[Problem] = []
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -68,6 +71,8 @@ def read_class_roster(text: str, file: str) -> tuple[list[Student], list[Problem
                                         f"(first on line {seen[key]})"))
                 continue
             seen[key] = line
+            if login and origins is not None:
+                origins.setdefault(login.lower(), f"{file}:{line}")
             students.append(Student(login or None, name=name, email=email or None))
     except csv.Error as e:
         problems.append(Problem(file, reader.line_num, None, f"not a readable CSV row: {e}"))

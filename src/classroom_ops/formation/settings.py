@@ -33,6 +33,9 @@ class Settings:
     reserved: tuple[str, ...] = (STUDENTS_TEAM,)  # team slugs a registration cannot take
     # students the course file already puts in a team: login -> that team's name
     assigned: tuple[tuple[str, str], ...] = ()
+    # Students known only by e-mail who have not joined yet, by neutral labels (never their
+    # address: the standing is printed in CI logs and reports). Not in the hub's settings file.
+    unjoined: tuple[str, ...] = ()
 
     def assigned_to(self, login: str) -> str | None:
         return next((t for s, t in self.assigned if s.lower() == login.lower()), None)
@@ -97,10 +100,18 @@ class Settings:
             known.setdefault(login.lower(), login)
         staff_lower = {s.lower() for s in course.staff_members}
         roster = tuple(v for k, v in known.items() if k not in staff_lower)
+        # Who of them joined cannot be told apart (GitHub does not say which invitation a login
+        # accepted): the e-mail students not accounted for by logins learned from the org.
+        listed = {s.login.lower() for s in f.roster if s.login}
+        came = sum(1 for x in {x.lower() for x in extra_students}
+                   if x not in listed and x not in staff_lower)
+        left = max(0, sum(1 for s in f.roster if not s.login) - came)
+        unjoined = tuple(f"invited-by-e-mail-{i}" for i in range(1, left + 1))
         return cls(org=course.org, hub=f.repo, size=f.size, areas=course.areas,
                    staff=course.staff_members, roster=roster, closes=f.closes,
                    course=course.name, timezone=course.timezone,
                    reserved=(STUDENTS_TEAM, slugify(course.staff_team),
                              *(t.slug for t in course.teams if t.issue is None)),
                    assigned=tuple((m, t.name) for t in course.teams if t.issue is None
-                                  for m in t.members))
+                                  for m in t.members),
+                   unjoined=unjoined)

@@ -90,6 +90,7 @@ class Standing:
     students: list[str]  # every student login known (roster and hub participants)
     unteamed: list[str]  # students named in no open registration
     closed: bool  # registration has closed
+    unjoined: list[str] = field(default_factory=list)  # e-mail students not joined (labels)
 
     def teams(self, *states: str) -> list[Registration]:
         states = states or (CONFIRMED, PENDING, PROBLEM)
@@ -98,7 +99,7 @@ class Standing:
     def missing(self) -> list[str]:
         """Students in no confirmed team: what the team-formation milestone lacks."""
         done = {m.lower() for r in self.teams(CONFIRMED) for m in r.members}
-        return [s for s in self.students if s.lower() not in done]
+        return [s for s in self.students if s.lower() not in done] + list(self.unjoined)
 
 
 def compute(threads: list[tuple[Thread, list[Comment]]], settings: Settings, now: datetime,
@@ -147,7 +148,8 @@ def compute(threads: list[tuple[Thread, list[Comment]]], settings: Settings, now
     for r in regs:
         if r.state == LOOKING and r.author.lower() in named:
             r.notes.append("you are in a team now (see its registration); close this issue")
-    return Standing(regs, students, [s for s in students if s.lower() not in named], closed)
+    return Standing(regs, students, [s for s in students if s.lower() not in named], closed,
+                    list(settings.unjoined))
 
 
 def _one(t: Thread, comments: list[Comment], settings: Settings, staff: set[str],

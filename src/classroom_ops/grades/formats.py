@@ -92,6 +92,18 @@ def canvas_text(course: Course, rows: list[StudentRow], milestones: list[Milesto
     return _csv(header, records)
 
 
+def canvas_warnings(rows: list[StudentRow]) -> list[str]:
+    """One warning when students have no SIS id: Canvas matches rows by *SIS User ID* (the
+    roster's `id` column) or *SIS Login ID* (its `email` column), and skips the others."""
+    lost = [r.student.login or r.student.name for r in rows
+            if not r.student.student_id and not r.student.email]
+    if not lost:
+        return []
+    return [f"{len(lost)} of {len(rows)} students have no SIS id (first: {lost[0]}): Canvas "
+            "matches students by SIS User ID or SIS Login ID, filled from the roster's `id` "
+            "and `email` columns; add those columns to the roster, or Canvas skips these rows"]
+
+
 def moodle_text(course: Course, rows: list[StudentRow], milestones: list[Milestone]) -> str:
     """Moodle's "Import grades: CSV file": map `ID number` (or `Email address`) to the user
     field of the same name, each milestone column to a grade item, and each `Feedback:` column

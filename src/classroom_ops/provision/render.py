@@ -91,7 +91,10 @@ def _milestone_view(course: Course, team: Team, m: Milestone) -> dict:
     due = course.due_for(team, m)
     return {"id": m.id, "title": md(m.title), "due": format_deadline(due, tz),
             "due_date": f"{due.astimezone(tz):%Y-%m-%d}",
-            "deliverables": [md(d.label) for d in m.deliverables]}
+            "deliverables": ([f"the team's registration in the course hub "
+                              f"({course.org}/{course.formation.repo})"]
+                             if course.formation and m.id == course.formation.milestone
+                             else [md(d.label) for d in m.deliverables])}
 
 
 # Filters and tests a template may use: Jinja's text and list helpers. Nothing that reaches

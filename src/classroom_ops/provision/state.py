@@ -169,6 +169,12 @@ def _people(gh: GitHubAPI, course: Course, teams: list[Team], obs: Observed) -> 
     members = {m.lower() for m in gh.list_org_members(course.org)}
     unknown = [m for m in missing if m.lower() not in members and m.lower() not in obs.failed
                and not gh.get_user_exists(m)]
+    refuse_unknown(course, unknown)
+
+
+def refuse_unknown(course: Course, unknown: list[str]) -> None:
+    """Stop the run, before anything is written, on logins GitHub does not know: one line per
+    login with where it is written (course file, team roster or class roster)."""
     if unknown:
         lines = [f"{course.origins.get(m.lower(), course.source)}: GitHub has no user "
                  f"'{m}'" for m in unknown]
