@@ -23,14 +23,17 @@ from .ghdata import Comment, Issue
 K = TypeVar("K")
 
 
-def find_marked(gh: GitHubAPI, full_name: str, label: str,
-                parse: Callable[[str], K | None]) -> dict[K, Issue]:
-    """Our issues with `label`, by what `parse` reads from their marker; two issues with the same
-    marker keep the older (lower number): the one a crashed run opened first. One listing."""
+def find_marked(gh: GitHubAPI, full_name: str, label: str, parse: Callable[[str], K | None],
+                proven: Callable[[Issue], bool] = lambda issue: True) -> dict[K, Issue]:
+    """Our issues with `label`, by what `parse` reads from their marker, among those `proven`
+    ours (by author: a student can paste a marker, not open an issue as the tool); two issues
+    with the same marker keep the older (lower number): the one a crashed run opened first. One
+    listing."""
     found: dict[K, Issue] = {}
     for issue in gh.list_issues(full_name, labels=[label]):
         key = parse(issue.body)
-        if key is not None and (key not in found or issue.number < found[key].number):
+        if key is not None and (key not in found or issue.number < found[key].number) \
+                and proven(issue):
             found[key] = issue
     return found
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -63,3 +64,19 @@ def test_hostile_checkout_gives_findings(checkout, run_cli):
     assert "proposal.md is not text" in res.out
     res = run_cli("check", "--local", str(checkout), "--milestone", "team-formation")
     assert res.code == 1 and "root:" not in res.out  # the link is judged, never followed
+
+
+@pytest.mark.e2e
+def test_an_alias_bomb_in_the_rules_file_is_one_short_error(checkout, run_cli):
+    """8 levels of 10 aliases each: 10^8 values that took 26 s and a 52 MB message to refuse."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for k in range(1, 9):
+        lines.append(f"a{k}: &a{k} [" + ", ".join([f"*a{k - 1}"] * 10) + "]")
+    lines.append("milestones: *a8")
+    (checkout / ".github" / "classroom.yml").write_text("\n".join(lines) + "\n")
+    start = time.monotonic()
+    res = run_cli("check", "--local", str(checkout))
+    assert time.monotonic() - start < 10
+    assert res.code == 2 and "Traceback" not in res.err
+    assert "aliases" in res.err and "restore the file" in res.err
+    assert len(res.err) < 1_000

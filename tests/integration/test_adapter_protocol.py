@@ -97,6 +97,7 @@ def story(gh: GitHubAPI, raw) -> tuple[list[tuple[str, object, list[tuple[str, s
           ("POST", f"{R}/git/commits"), ("PATCH", f"{R}/git/refs/heads/main")]),
         ("put_file", lambda g: state.__setitem__("head", g.put_file(
             "dls/work", "b.md", b"b\n", "b", branch="main")), [("PUT", f"{R}/contents/b.md")]),
+        ("get_file", lambda g: g.get_file("dls/work", "b.md"), [("GET", f"{R}/contents/b.md")]),
         ("get_tree", lambda g: state.__setitem__("tree", g.get_tree("dls/work", state["head"])),
          [("GET", f"{R}/git/trees/HEAD")]),
         ("get_blob", lambda g: g.get_blob("dls/work", next(

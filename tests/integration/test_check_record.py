@@ -93,6 +93,40 @@ def test_who_can_be_assigned_is_read_once_per_team_and_run(pending_student):
     assert all("Not assigned: `frank`" in i.body for i in issues(env, "dense-crew"))
 
 
+def test_a_student_who_joins_later_is_assigned_by_the_next_check(pending_student):
+    env, sb = pending_student, pending_student.sandbox
+    after_deadline(env)
+    assert check(env, "--milestone", "proposal", "--team", "dense-crew").code == 1
+    [issue] = issues(env, "dense-crew")
+    assert "Not assigned: `frank`" in issue.body
+
+    def traffic():
+        return [(r["method"], r["path"].rsplit("/", 1)[1]) for r in sb.requests()
+                if r["path"].startswith("/repos/dls/final-dense-crew/")
+                and ("/issues" in r["path"] or r["path"].endswith("/assignees"))]
+
+    # still invited: one read of who can be assigned, no write
+    sb.clear_requests()
+    assert check(env, "--milestone", "proposal", "--team", "dense-crew").code == 1
+    assert traffic() == [("GET", "issues"), ("GET", "assignees")]
+    assert env.writes() == []
+    # frank's invitation expired after 7 days: a provision rerun invites him again; he accepts
+    assert env.run("provision", "--yes").code == 0
+    assert env.sandbox.accept_invitations("frank") == 1
+    sb.clear_requests()
+    assert check(env, "--milestone", "proposal", "--team", "dense-crew").code == 1
+    assert traffic() == [("GET", "issues"), ("GET", "assignees"), ("PATCH", str(issue.number))]
+    [issue] = issues(env, "dense-crew")
+    assert sorted(a.login for a in issue.assignees) == ["dave", "erin", "frank"]
+    assert "Not assigned" not in issue.body and issue.state == "open"
+    assert "<!-- classroom-ops:issue milestone=proposal digest=" in issue.body  # the marker kept
+    # everyone assigned: the issue costs its listing alone
+    sb.clear_requests()
+    assert check(env, "--milestone", "proposal", "--team", "dense-crew").code == 1
+    assert traffic() == [("GET", "issues")]
+    assert env.writes() == []
+
+
 # -- which issue is the tool's -----------------------------------------------------------------
 def test_a_removed_label_is_put_back_and_no_second_issue_opens(semester):
     env = semester

@@ -155,8 +155,8 @@ def test_collect_a_term_then_another_then_rerun(term):
     lazy = json.loads((fall / "lazy-llamas" / "project.json").read_text())
     assert lazy["status"] == "missing" and lazy["listed"] is False
     # nothing outside the archive, no link followed
-    assert sorted(p.name for p in env.dir.iterdir()) == sorted(
-        ["archive", "classroom.yml", "ledger.json", "work"])
+    assert sorted(p.name for p in env.dir.iterdir()) == sorted(  # .classroom-ops: provision's
+        [".classroom-ops", "archive", "classroom.yml", "ledger.json", "work"])
     assert not any(p.is_symlink() for p in root.rglob("*"))
 
     # every problem, per team, and the rest still collected

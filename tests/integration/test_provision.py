@@ -104,7 +104,9 @@ def test_roster_change_touches_only_what_changed(course_env):
     assert "sparse-squad: remove member carol" in plan.out
     assert "dense-crew: add member carol" in plan.out
     assert "kv-cachers: add member jo" in plan.out
-    assert "3 changes for 3 teams" in plan.out
+    # the rules file names the team's members (check --local reads it): each one changed
+    assert plan.out.count("update .github/classroom.yml") == 3
+    assert "6 changes for 3 teams" in plan.out
 
     res = course_env.run("provision", "--yes")
     assert res.code == 0, res
@@ -113,6 +115,9 @@ def test_roster_change_touches_only_what_changed(course_env):
         ("DELETE", "/orgs/dls/teams/sparse-squad/memberships/carol"),
         ("PUT", "/orgs/dls/teams/dense-crew/memberships/carol"),
         ("PUT", "/orgs/dls/teams/kv-cachers/memberships/jo"),
+        ("PUT", "/repos/dls/final-dense-crew/contents/.github/classroom.yml"),
+        ("PUT", "/repos/dls/final-kv-cachers/contents/.github/classroom.yml"),
+        ("PUT", "/repos/dls/final-sparse-squad/contents/.github/classroom.yml"),
     ]
     course_env.join("jo")
     carol = course_env.gh("carol")
@@ -144,7 +149,11 @@ def test_from_a_github_template_repository(sandbox, tmp_path, run_cli, monkeypat
     assert repo.get_contents("docs/guide.md").decoded_content == b"Read me ${{ not.rendered }}\n"
     names = {c.path for c in repo.get_contents("")}
     assert "README.md.jinja" not in names and ".github" in names
-    assert base64.b64decode(repo.get_contents(".github/classroom.yml").content)
+    rules = yaml.safe_load(base64.b64decode(repo.get_contents(".github/classroom.yml").content))
+    # the starter map names the rendered file and the copied one, as git hashes them
+    assert rules["starter"]["README.md"] == repo.get_contents("README.md").sha
+    assert rules["starter"]["docs/guide.md"] == repo.get_contents("docs/guide.md").sha
+    assert "README.md.jinja" not in rules["starter"]
     writes = [(w["method"], w["path"].split("?")[0]) for w in env.writes()]
     # The base permission, the staff team and its two members; then ten writes per team (the
     # generate request names the template, not the team: so the list, not a path filter).
@@ -180,6 +189,7 @@ def test_from_a_plain_github_template_only_the_rules_file_is_written(sandbox, tm
     assert repo.get_contents("proposal.md").decoded_content == b"# Proposal\n"
     rules = yaml.safe_load(repo.get_contents(".github/classroom.yml").decoded_content)
     assert rules["team"]["slug"] == "dense-crew"
+    assert rules["starter"]["proposal.md"] == repo.get_contents("proposal.md").sha
     per_team = [(w["method"], w["path"]) for w in env.writes() if "dense-crew" in w["path"]]
     assert ("PUT", "/repos/dls/final-dense-crew/contents/.github/classroom.yml") in per_team
     assert not [p for p in per_team if "/git/" in p[1]]

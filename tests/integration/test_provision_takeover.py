@@ -98,6 +98,25 @@ def test_a_create_answered_already_exists_is_adopted_only_when_ours(course_env, 
     assert results["dense-crew"].error is None
 
 
+def test_a_team_a_killed_run_created_after_the_rerun_planned_is_adopted(course_env):
+    """The crash test's race (kill after 1 write): the killed run's create-team request was still
+    in flight when the rerun read the teams, so the rerun plans to create it and GitHub answers
+    422 "Name must be unique for this org" (its words for a team; "already exists" is a
+    repository's). That answer is looked up and adopted, as for a repository."""
+    env = course_env
+    gh = GitHub(env.sandbox.api_url, env.tokens["prof-lee"], write_delay=0)
+    run = prepare(gh, env.course(), env.dir, None)  # planned while no team existed
+    org = env.gh().get_organization("dls")
+    org.create_team("staff", description="Staff of Deep Learning at Scale", privacy="closed")
+    org.create_team("Sparse Squad", description=env.course().name + ": Sparse Squad",
+                    privacy="closed")
+    results = {r.slug: r for r in run.apply()}
+    assert all(r.error is None for r in results.values()), results
+    teams = {t.name: t for t in org.get_teams()}
+    assert set(teams) == {"staff", "Sparse Squad", "Dense Crew", "KV Cachers"}
+    assert {m.login for m in teams["staff"].get_members()} == {"prof-lee", "ta-kim"}
+
+
 def test_a_user_less_token_that_cannot_act_on_the_org_fails_the_pre_flight(course_env):
     env, sb = course_env, course_env.sandbox
     sb.create_org("elsewhere", owners=["prof-lee"])

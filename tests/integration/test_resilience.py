@@ -205,8 +205,7 @@ def test_a_rate_limit_that_cannot_be_waited_out_stops_the_run(after_deadline):
     assert end_state(env) == CLEAN
 
 
-def test_a_check_killed_holding_the_lease_blocks_only_until_it_expires(after_deadline):
-    env, sb = after_deadline, after_deadline.sandbox
+def _kill_holding_the_lease(env, sb):
     env.gh().get_organization("dls").create_repo("instructors", private=True, auto_init=True)
     sb.clear_requests()
     child = dict(os.environ, GITHUB_TOKEN=env.tokens["prof-lee"])
@@ -228,11 +227,49 @@ def test_a_check_killed_holding_the_lease_blocks_only_until_it_expires(after_dea
     time.sleep(0.1)
     res = run_check(env, "--lease", "dls/instructors")
     assert res.code == 1 and "another deadline check of these teams is running" in res.err
-    sb.set_clock(at("2026-10-10T14:30:00-04:00"))  # past the lease's 2 hours
-    assert run_check(env, "--lease", "dls/instructors").code == 1
+    assert "--break-lease" in res.err  # what to do if that run is dead
+
+
+def lease_refs(env) -> list[str]:
+    return [r.ref for r in
+            env.gh().get_repo("dls/instructors").get_git_matching_refs("classroom-ops/")]
+
+
+def test_a_check_killed_holding_the_lease_blocks_only_until_it_expires(after_deadline):
+    env, sb = after_deadline, after_deadline.sandbox
+    _kill_holding_the_lease(env, sb)
+    sb.set_clock(at("2026-10-10T12:55:00-04:00"))
+    assert "another deadline check" in run_check(env, "--lease", "dls/instructors").err
+    # the check job's timeout-minutes (60) after the lease was taken, not 2 hours
+    sb.set_clock(at("2026-10-10T13:05:00-04:00"))
+    res = run_check(env, "--lease", "dls/instructors")
+    assert "another deadline check" not in res.err and res.code == 1
     assert end_state(env) == CLEAN
-    refs = env.gh().get_repo("dls/instructors").get_git_matching_refs("classroom-ops/")
-    assert list(refs) == []  # the dead run's expired lease was tidied away, ours given back
+    assert lease_refs(env) == []  # the dead run's expired lease was tidied away, ours given back
+
+
+def test_a_person_breaks_a_dead_runs_lease_at_once(after_deadline):
+    env, sb = after_deadline, after_deadline.sandbox
+    _kill_holding_the_lease(env, sb)
+    [dead] = lease_refs(env)
+    sb.clear_requests()
+    res = run_check(env, "--lease", "dls/instructors", "--break-lease")
+    assert res.code == 1 and "another deadline check" not in res.err, res.err
+    assert f"broke the lease {dead} in dls/instructors, taken " in res.out
+    assert "(0 min ago)" in res.out
+    deletes = [r["path"] for r in sb.requests() if r["method"] == "DELETE"
+               and r["path"].startswith("/repos/dls/instructors/")]
+    assert len(deletes) == 2 and dead.removeprefix("refs/") in deletes[0]  # the dead one, ours
+    assert end_state(env) == CLEAN
+    assert lease_refs(env) == []
+    res = run_check(env, "--lease", "dls/instructors", "--break-lease")  # nothing left to break
+    assert "no lease of these teams in dls/instructors" in res.out
+    res = run_check(env, "--break-lease")
+    assert res.code == 2 and "--break-lease goes with --lease OWNER/REPO" in res.err
+    res = run_check(env, "--lease", "dls/instructors", "--break-lease", "--dry-run")
+    assert res.code == 2 and "a dry run writes nothing" in res.err
+
+
 
 
 def test_a_lease_that_cannot_be_given_back_expires(after_deadline):
@@ -242,5 +279,5 @@ def test_a_lease_that_cannot_be_given_back_expires(after_deadline):
                  kind="primary_rate_limit", retry_after=3600)
     res = run_check(env, "--lease", "dls/instructors")
     assert res.code == 1 and "Traceback" not in res.err
-    assert "could not be given back; it expires within 2 hours" in res.out
+    assert "could not be given back; it expires within 60 minutes" in res.out
     assert end_state(env) == CLEAN

@@ -32,3 +32,11 @@ def test_the_record_is_committed_by_default_and_missing_work_does_not_fail_the_j
     assert inputs["fail-on"]["default"] == "errors"
     [step] = [s for s in load()["jobs"]["check"]["steps"] if s.get("id") == "check"]
     assert "--fail-on ${{ inputs.fail-on }}" in step["with"]["args"]
+
+
+def test_the_lease_lasts_as_long_as_the_check_job_may_run():
+    """A run killed holding the lease blocks others only until its job would have timed out."""
+    from classroom_ops.checks.lease import DURATION, JOB_TIMEOUT_MINUTES
+
+    assert load()["jobs"]["check"]["timeout-minutes"] == JOB_TIMEOUT_MINUTES
+    assert DURATION.total_seconds() == JOB_TIMEOUT_MINUTES * 60

@@ -60,6 +60,17 @@ class Hub:
     def compute(self, now=T0 + timedelta(days=1), previous=None, **kw):
         return compute(list(self.threads.values()), SETTINGS, now, previous, **kw)
 
+    def answered_at_closing(self):
+        """What the tool's answers said when registration closed (the workflow answers every
+        event): after closing, only that is the record."""
+        threads = [(t, [c for c in cs if c.created_at <= CLOSES])
+                   for t, cs in self.threads.values() if t.created_at <= CLOSES]
+        st = compute(threads, SETTINGS, CLOSES)
+        return {r.number: answer.previous(Comment(1, "github-actions[bot]",
+                                                  answer.render(r, SETTINGS, False), CLOSES,
+                                                  "Bot"))
+                for r in st.registrations}
+
 
 def by_number(st, n):
     return next(r for r in st.registrations if r.number == n)
@@ -231,12 +242,13 @@ def test_after_closing_late_confirmations_and_late_registrations_need_approve():
     hub.say(n, "carol", "/confirm", at=CLOSES + timedelta(minutes=1))
     late = hub.register("dave", "Late", ["erin", "frank"], at=CLOSES + timedelta(hours=1))
     after = CLOSES + timedelta(days=1)
-    st = hub.compute(now=after)
+    st = hub.compute(now=after, previous=hub.answered_at_closing())
     assert st.closed and by_number(st, n).state == PENDING
     assert by_number(st, late).state == PROBLEM
     assert "alice" in st.missing() and "alice" not in st.unteamed
     hub.say(n, "prof-lee", "/approve", at=after)
-    assert by_number(hub.compute(now=after), n).state == CONFIRMED
+    assert by_number(hub.compute(now=after, previous=hub.answered_at_closing()), n).state \
+        == CONFIRMED
 
 
 def test_staff_made_team_needs_no_confirmation():
@@ -264,7 +276,8 @@ def test_answer_is_inert_and_carries_its_marker():
     me = Comment(999, "github-actions[bot]", text, T0, "Bot")
     forged = Comment(5, "bob", text.replace('"seen":0', '"seen":998'), T0)
     assert answer.find_answer([forged, me], SETTINGS, None) is me
-    assert answer.previous(me) == Previous(by_number(st, n).fingerprint, 0, 0)
+    assert answer.previous(me) == Previous(by_number(st, n).fingerprint, 0, 0,
+                                           at_close=PENDING)
 
 
 # -- matching and the judgment -------------------------------------------------------------------
@@ -302,7 +315,8 @@ def test_judgment_names_students_in_no_confirmed_team_after_closing_only():
     hub.say(a, "carol", "/confirm")
     hub.register("dave", "Dense Crew", ["erin", "frank"])
     assert judge(hub.compute(), "team-formation") == []  # still open
-    found = judge(hub.compute(now=CLOSES + timedelta(seconds=1)), "team-formation")
+    found = judge(hub.compute(now=CLOSES + timedelta(seconds=1),
+                              previous=hub.answered_at_closing()), "team-formation")
     assert [(f.message, f.found) for f in found][:3] == [
         ("dave is in no confirmed team", "named in #2 (pending)"),
         ("erin is in no confirmed team", "named in #2 (pending)"),
@@ -316,7 +330,7 @@ def test_a_late_registration_takes_nobody_from_a_team():
     a = hub.register("alice", "Sparse Squad", ["bob", "carol"])
     hub.say(a, "bob", "/confirm")
     hub.register("bob", "Late", ["dave", "erin"], at=CLOSES + timedelta(hours=1))
-    st = hub.compute(now=CLOSES + timedelta(days=1))
+    st = hub.compute(now=CLOSES + timedelta(days=1), previous=hub.answered_at_closing())
     assert by_number(st, a).problems == [] and by_number(st, 2).state == PROBLEM
 
 
@@ -351,6 +365,45 @@ def test_students_the_course_file_puts_in_a_team_are_not_part_of_formation():
     assert "gina is already in team 'KV Cachers' (the course file)" in by_number(st, n).problems
     assert "gina" not in st.students and "hal" not in st.unteamed
     assert Settings.from_json(mixed.to_json(), "f.json").assigned == mixed.assigned
+
+
+def test_after_closing_the_team_confirmed_then_is_the_record_whatever_students_do():
+    hub = Hub()
+    a = hub.register("alice", "Sparse Squad", ["bob", "carol"])
+    bob = hub.say(a, "bob", "/confirm")
+    hub.say(a, "carol", "/confirm")
+    w = hub.register("dave", "Ghost", ["erin", "frank"], state="closed")
+    hub.say(w, "erin", "/confirm")
+    hub.say(w, "frank", "/confirm")
+    old = hub.register("gina", "Anyone", [])
+    at_closing = hub.answered_at_closing()
+    after = CLOSES + timedelta(days=2)
+    # after closing: alice withdraws, bob deletes his /confirm, dave reopens his withdrawn
+    # registration naming bob, gina turns her "looking" issue into a team taking carol
+    hub.edit(a, state="closed", mates=["bob", "hal"])
+    hub.threads[a][1][:] = [c for c in hub.threads[a][1] if c.id != bob]
+    hub.edit(w, state="open", mates=["bob", "frank"])
+    hub.edit(old, mates=["carol", "hal"])
+    st = hub.compute(now=after, previous=at_closing)
+    r = by_number(st, a)
+    assert (r.state, r.members, r.name) == (CONFIRMED, ["alice", "bob", "carol"], "Sparse Squad")
+    assert by_number(st, w).state == PROBLEM and by_number(st, old).state == PROBLEM
+    assert by_number(st, w).elsewhere == {} and "bob" not in by_number(st, a).elsewhere
+    # staff approve the edited registration as it now reads: it replaces the record
+    hub.edit(a, state="open")
+    hub.say(a, "hal", "/confirm", at=after)
+    hub.say(a, "bob", "/confirm", at=after)
+    early = hub.say(a, "prof-lee", "/approve", at=after)
+    # an approval the tool's answer had not yet read when it saw the edit may have been for
+    # the old version: it does not count
+    r = by_number(hub.compute(now=after, previous=at_closing), a)
+    assert (r.state, r.members) == (CONFIRMED, ["alice", "bob", "carol"])
+    shown = answer.previous(Comment(early + 1, "github-actions[bot]",
+                                    answer.render(r, SETTINGS, True), after, "Bot"))
+    assert shown.record == at_closing[a].record and shown.approve_after == early
+    hub.say(a, "prof-lee", "/approve", at=after)  # after the answer showing the edit
+    r = by_number(hub.compute(now=after, previous={**at_closing, a: shown}), a)
+    assert (r.state, r.members) == (CONFIRMED, ["alice", "bob", "hal"])
 
 
 def test_the_form_lets_a_student_register_naming_no_teammates():

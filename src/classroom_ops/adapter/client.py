@@ -290,6 +290,18 @@ class GitHub:
                            what=f"writing {path} in {full_name}")
         return d["commit"]["sha"]
 
+    def get_file(self, full_name: str, path: str) -> tuple[bytes, str] | None:
+        """A file on the default branch and its blob SHA (the contents API, one read), or None
+        when there is no such file."""
+        try:
+            _, d = self.t.call("GET", f"/repos/{full_name}/contents/{quote(path)}",
+                               what=f"{path} of {full_name}")
+        except NotFound:
+            return None
+        if not isinstance(d, dict) or d.get("type") != "file":
+            return None
+        return base64.b64decode(d.get("content") or ""), d["sha"]
+
     def get_tree(self, full_name: str, sha: str) -> list[TreeEntry]:
         _, d = self.t.call("GET", f"/repos/{full_name}/git/trees/{sha}",
                            params={"recursive": 1}, what=f"files of {full_name}")

@@ -121,6 +121,8 @@ class GitHubAPI(Protocol):
     def put_file(self, full_name: str, path: str, data: bytes, message: str, *, branch: str,
                  sha: str | None = None) -> str:
         """1 PUT .../contents/{path}."""
+    def get_file(self, full_name: str, path: str) -> tuple[bytes, str] | None:
+        """1 GET {repo}/contents/{path} (the default branch)."""
     def get_tree(self, full_name: str, sha: str) -> list[TreeEntry]:
         """1 GET .../git/trees/{sha}?recursive=1."""
     def get_blob(self, full_name: str, sha: str) -> bytes:

@@ -275,6 +275,9 @@ def translate(e: GithubException, what: str) -> GitHubError:
         return NotFound(text + " (missing, or the token cannot see it)", 404)
     if e.status == 403:
         return PermissionDenied(text + " (the token lacks a permission)", 403)
-    if e.status == 422 and "already" in (message + details).lower():
+    # GitHub says "name already exists on this account" for a repository and "Name must be
+    # unique for this org" for a team: both mean a create that (perhaps) a killed run made.
+    said = (message + details).lower()
+    if e.status == 422 and ("already" in said or "must be unique" in said):
         return AlreadyExists(text, 422)
     return GitHubError(text, e.status)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..adapter import GitHubAPI
 from ..checks.issue_text import human_delta
-from ..checks.ledger import Ledger
+from ..checks.judgment import Judgments
 from ..model import Course, Milestone
 from ..rules.text import plain
 from . import gallery
@@ -75,7 +75,7 @@ def project_record(course: Course, milestone: Milestone, rec: TeamRecord) -> dic
     }
 
 
-def collect_term(gh: GitHubAPI, course: Course, milestone: Milestone, ledger: Ledger | None,
+def collect_term(gh: GitHubAPI, course: Course, milestone: Milestone, ledger: Judgments | None,
                  archive: Archive, limits: Limits,
                  on_team: Callable[[TeamRecord], None] = lambda r: None) -> Outcome:
     term = check_term(course.term)

@@ -1,9 +1,12 @@
 """The GitHub side of `collect`: which commit counts for a team, and only the blobs kept.
 
-The commit that counts is the ledger's (its late commit when the work was late), else the
-`submission/<milestone>` tag (an annotated tag is peeled to its commit), else the team never
-submitted. Files are read with one recursive tree listing and one blob request per kept file;
-sizes are checked on the listing before any download, and again after it.
+The commit that counts is the ledger's (its late commit when the work was late; every shard's
+ledger, merged by `checks.judgment.load_ledgers`), else the `submission/<milestone>` tag (an
+annotated tag is peeled to its commit), else the team never submitted. Students can move the tag,
+so with a ledger the tag is only compared with the judged commit (one more read per team) and a
+moved or deleted tag is reported, never followed. Files are read with one recursive tree
+listing and one blob request per kept file; sizes are checked on the listing before any
+download, and again after it.
 
 A PDF is collected only if a reader can open it: not a Git LFS pointer, not damaged, and not
 encrypted (a password-protected file is useless in a gallery, and its permissions are not ours to
@@ -18,8 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..adapter import GitHubAPI
-from ..checks.judgment import NotACommit, counted_commit, is_current, peel
-from ..checks.ledger import Ledger
+from ..checks.judgment import Judgments, NotACommit, counted_commit, is_current, peel
 from ..errors import GitHubError
 from ..ghdata import RepoInfo, TreeEntry
 from ..model import Course, Milestone, Team
@@ -57,6 +59,7 @@ class Snapshot:
     pushed_at: str | None
     late_by_seconds: int | None
     source: str  # ledger or tag
+    tag_note: str | None = None  # the submission tag no longer names the judged commit
 
 
 @dataclass
@@ -77,7 +80,7 @@ class TeamRecord:
 
 
 def find_snapshot(gh: GitHubAPI, course: Course, team: Team, milestone: Milestone, repo: RepoInfo,
-                  ledger: Ledger | None) -> Snapshot | None:
+                  ledger: Judgments | None) -> Snapshot | None:
     entry = ledger.get(team.slug, milestone.id) if ledger is not None else None
     if entry is not None and not is_current(course, team, milestone, entry):
         entry = None  # judged against another deadline or rules: no longer counts
@@ -86,7 +89,8 @@ def find_snapshot(gh: GitHubAPI, course: Course, team: Team, milestone: Mileston
         if counted is None:
             return None
         return Snapshot(counted.commit, counted.status, counted.pushed_at,
-                        counted.late_by_seconds, "ledger")
+                        counted.late_by_seconds, "ledger",
+                        _tag_note(gh, repo.full_name, milestone.id, entry.commit))
     sha = submission_commit(gh, repo.full_name, f"tags/submission/{milestone.id}")
     if not sha:
         return None
@@ -97,6 +101,21 @@ def find_snapshot(gh: GitHubAPI, course: Course, team: Team, milestone: Mileston
     late = when > course.deadline_for(team, milestone)
     late_by = int((when - course.due_for(team, milestone)).total_seconds()) if late else None
     return Snapshot(sha, "late" if late else "on_time", _iso(when), late_by, "tag")
+
+
+def _tag_note(gh: GitHubAPI, full_name: str, mid: str, judged: str | None) -> str | None:
+    """What became of the tag the check set on the judged commit (the deadline's), if it moved."""
+    if not judged:  # nothing at the deadline: the check set no tag
+        return None
+    try:
+        sha = submission_commit(gh, full_name, f"tags/submission/{mid}")
+    except NotACommit:
+        sha = "not a commit"
+    if sha == judged:
+        return None
+    where = "was deleted" if sha is None else f"was moved to {plain(sha[:7], 12)}"
+    return (f"tag submission/{mid} {where} after the check; the ledger's commit "
+            f"{judged[:7]} is collected (the next `check` restores the tag)")
 
 
 def submission_commit(gh: GitHubAPI, full_name: str, ref: str) -> str | None:
@@ -131,7 +150,7 @@ def _matches(pattern: str, entries: dict[str, TreeEntry]) -> list[TreeEntry]:
 
 
 def fetch_team(gh: GitHubAPI, course: Course, team: Team, milestone: Milestone, repo: RepoInfo,
-               ledger: Ledger | None, limits: Limits) -> TeamRecord:
+               ledger: Judgments | None, limits: Limits) -> TeamRecord:
     rec = TeamRecord(team, repo.full_name, repo.html_url)
     try:
         rec.snapshot = find_snapshot(gh, course, team, milestone, repo, ledger)
@@ -141,6 +160,8 @@ def fetch_team(gh: GitHubAPI, course: Course, team: Team, milestone: Milestone, 
             rec.project = parse_project(None, course.areas)
             rec.project.problems.clear()
             return rec
+        if rec.snapshot.tag_note:
+            rec.problems.append(rec.snapshot.tag_note)
         entries = {e.path: e for e in gh.get_tree(repo.full_name, rec.snapshot.commit)}
         used = 0
         for pattern in course.archive_include:

@@ -98,9 +98,13 @@ class IssueKeeper:
         else:
             fields: dict = {}
             mk = issue_text.parse_marker(issue.body)
-            if mk != (m.id, dig) or issue.state != "open":
-                unassigned = [x for x in ctx.team.members
-                              if x.lower() not in {a.lower() for a in issue.assignees}]
+            assigned = {a.lower() for a in issue.assignees}
+            unassigned = [x for x in ctx.team.members if x.lower() not in assigned]
+            joined = self._joined(ctx, unassigned)
+            if joined:  # invited when the issue opened, in the organization now
+                fields["assignees"] = list(issue.assignees) + joined
+                unassigned = [x for x in unassigned if x not in joined]
+            if mk != (m.id, dig) or issue.state != "open" or joined:
                 fields.update(title=title, body=body(unassigned), state="open")
             labels = self._labels(m, issue)
             if labels is not None:
@@ -110,6 +114,16 @@ class IssueKeeper:
                 ctx.issues[m.id] = issue
         self.c.ledger.record_issue(ctx.team.slug, m.id, issue.number)
         entry.issue, entry.issue_digest, entry.issue_state = issue.number, dig, "open"
+
+    def _joined(self, ctx: _TeamCtx, unassigned: list[str]) -> list[str]:
+        """Members the open issue does not name as assignees who GitHub now accepts (they
+        accepted the invitation since): one read of the repository's assignable users, only for
+        a team whose issue lacks someone, at most once per team and run."""
+        if not unassigned:
+            return []
+        if ctx.assignable is None:
+            ctx.assignable = {x.lower() for x in self.gh.list_assignees(ctx.repo.full_name)}
+        return [x for x in unassigned if x.lower() in ctx.assignable]
 
     @staticmethod
     def _labels(m: Milestone, issue: Issue) -> list[str] | None:

@@ -7,7 +7,11 @@ GitHub has no lock API, but creating refs is atomic and listing them is cheap. A
 list the scope's leases; if one has not expired, stop; else create ours and list again: if any
 other unexpired lease is there now, both runs raced, so ours is removed and this run stops too
 (safe: nobody proceeds twice; the next scheduled run goes on). A crashed run's lease expires on
-its own (the check job's timeout is shorter than the lease) and the next run deletes it.
+its own and the next run deletes it. Its lifetime is the check job's `timeout-minutes` in the
+deadline-check workflow (a test holds the two equal): the lease is taken after the job starts, so
+it never expires while its job may still run, and a run killed with it blocks others no longer.
+When a person knows the run that holds it is dead (the Actions tab shows no check running),
+`check --lease R --break-lease` deletes the scope's leases at once, printing each.
 Cost: 3 reads and 2 writes a run.
 """
 
@@ -20,7 +24,8 @@ from datetime import datetime, timedelta
 from ..errors import ClassroomOpsError, GitHubError, UsageError
 
 PREFIX = "classroom-ops/lease"
-DURATION = timedelta(hours=2)  # longer than the deadline-check job may run (60 min)
+JOB_TIMEOUT_MINUTES = 60  # the check job's timeout-minutes in .github/workflows/deadline-check.yml
+DURATION = timedelta(minutes=JOB_TIMEOUT_MINUTES)
 
 
 class LeaseHeld(ClassroomOpsError):
@@ -58,6 +63,22 @@ class Lease:
         return ([exp for exp in leases.values() if exp > now],
                 [ref for ref, exp in leases.items() if exp <= now])
 
+    def break_all(self) -> list[str]:
+        """Delete every lease of this scope, live or not (a person said the run holding it is
+        dead); one line per lease broken, saying when it was taken."""
+        lines = []
+        try:
+            for ref, exp in sorted(self._leases().items()):
+                taken = datetime.fromtimestamp(exp, tz=self.now.tzinfo) - DURATION
+                age = max(0, int((self.now - taken).total_seconds() // 60))
+                self.gh.delete_ref(self.repo, ref)
+                lines.append(f"broke the lease refs/{ref} in {self.repo}, taken "
+                             f"{taken:%Y-%m-%d %H:%M %Z} ({age} min ago)")
+        except GitHubError as e:
+            raise UsageError(f"--break-lease: cannot delete the leases in {self.repo} ({e}); "
+                             "the token needs contents: write on that repository") from None
+        return lines
+
     def _live_others(self) -> list[int]:
         return self._others()[0]
 
@@ -87,7 +108,9 @@ class Lease:
         until = datetime.fromtimestamp(expiry, tz=self.now.tzinfo).strftime("%Y-%m-%d %H:%M %Z")
         return LeaseHeld(f"another deadline check of these teams is running (its lease in "
                          f"{self.repo} lasts until {until} at the latest); this run stopped "
-                         "before writing anything: the next run goes on")
+                         "before writing anything: the next run goes on. If that run is "
+                         "dead (the Actions tab shows no check running), rerun with "
+                         "--break-lease")
 
     def release(self) -> bool:
         """Give the lease back; False when GitHub refused (a rate limit that stopped the run):

@@ -65,6 +65,9 @@ class Ledger:
     # The blobs provisioning pushed into each team repository (path -> SHAs), read once from
     # GitHub's push log and kept, so later runs judge the starter rule without reading it again.
     starters: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    # Formation: the teams registered in the course hub as `check` last read them (slug ->
+    # name, members, interests, issue), so `grades`, which makes no GitHub request, has them.
+    registered: dict[str, dict] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: str | Path) -> Ledger:
@@ -93,11 +96,17 @@ class Ledger:
                     for t, ms in (raw.get("tags") or {}).items()}
             starters = {t: {p: [str(x) for x in shas] for p, shas in files.items()}
                         for t, files in (raw.get("starters") or {}).items()}
-        except (TypeError, ValueError, AttributeError) as e:
+            registered = {str(s): {"name": str(d["name"]),
+                                   "members": [str(m) for m in d["members"]],
+                                   "interests": [str(a) for a in d.get("interests", [])],
+                                   "issue": int(d["issue"])}
+                          for s, d in (raw.get("registered") or {}).items()}
+        except (TypeError, ValueError, AttributeError, KeyError) as e:
             raise UsageError(f"{path}: the ledger's issues, tags or starters are not readable ({e}); "
                              "restore it from the last artifact or commit") from None
         return cls(path, raw.get("course", ""), raw.get("term", ""), raw.get("org", ""), teams,
-                   raw.get("events", []), issues, str(raw.get("issuer") or ""), tags, starters)
+                   raw.get("events", []), issues, str(raw.get("issuer") or ""), tags, starters,
+                   registered)
 
     def require_course(self, org: str, term: str) -> None:
         """Refuse a ledger written for another organization or term: its judgments would be
@@ -144,6 +153,8 @@ class Ledger:
             "tags": {t: dict(sorted(ms.items())) for t, ms in sorted(self.tags.items())},
             "starters": {t: dict(sorted(fs.items())) for t, fs in sorted(self.starters.items())},
         }
+        if self.registered:
+            data["registered"] = dict(sorted(self.registered.items()))
         text = json.dumps(data, indent=2, sort_keys=False) + "\n"
         if self.path.exists() and self.path.read_text(encoding="utf-8") == text:
             return  # unchanged: keep the file (and its timestamp) as it is

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import yaml
 from jsonschema import Draft202012Validator
 
-from ..config import deliverable_from_dict
+from ..config import deliverable_from_dict, yamlsrc
 from ..config.schema import schema
-from ..errors import UsageError
+from ..errors import ConfigError, UsageError
 from ..model import Finding, Milestone
 from ..provision.render import RULES_PATH
+from ..rules.text import plain
 from .judge import MAX_FETCH, judge_local
 
 MAX_FILES = 20_000
@@ -65,21 +65,29 @@ class LocalRules:
 def load_rules(folder: Path) -> LocalRules:
     path = folder / RULES_PATH
     where = f"{path}"
+    # Students can edit this file: it is read with the course file's limits (size, depth,
+    # aliases, expanded values), so an alias bomb is one short message, not minutes and megabytes.
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        with path.open("rb") as f:
+            raw = f.read(yamlsrc.MAX_BYTES + 1)
+        data = yamlsrc.parse(raw.decode("utf-8"), where).data
     except FileNotFoundError:
         raise UsageError(f"{where}: not found; is {folder} a team repository provisioned by "
                          "classroom-ops? (provisioning writes this file)") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-        raise UsageError(f"{where}: cannot read the rules ({e}); restore the file from the "
-                         "repository's first commit") from None
+    except ConfigError as e:
+        first = e.problems[0] if e.problems else "not valid YAML"
+        raise UsageError(f"{plain(str(first), 300)}; restore the file from the repository's "
+                         "first commit") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(f"{where}: cannot read the rules ({plain(str(e), 200)}); restore the "
+                         "file from the repository's first commit") from None
     errors = sorted(Draft202012Validator(_rules_schema()).iter_errors(data),
                     key=lambda e: list(e.absolute_path))
     if errors:
         e = errors[0]
         at = ".".join(str(p) for p in e.absolute_path) or "the file"
-        raise UsageError(f"{where}: {at}: {e.message}; restore the file from the repository's "
-                         "first commit")
+        raise UsageError(f"{where}: {plain(at, 100)}: {plain(e.message, 200)}; restore the "
+                         "file from the repository's first commit")
     milestones = []
     for m in data["milestones"]:
         try:

@@ -14,24 +14,20 @@ For `check --local`, provisioning writes the map into the team's `.github/classr
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..errors import ClassroomOpsError
 from ..model import Course, Team
-from ..provision.render import RULES_PATH, read_template_dir, render_team_files, template_source
-
-
-def git_blob_sha(data: bytes) -> str:
-    """The SHA git gives a file with this content (what a tree listing shows)."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()  # noqa: S324 git's own
-
-
-def starter_manifest(files: dict[str, bytes]) -> dict[str, str]:
-    """path -> blob SHA for rendered starter files; the rules file is left out (it changes
-    with every extension, and it is never a deliverable)."""
-    return {p: git_blob_sha(b) for p, b in sorted(files.items()) if p != RULES_PATH}
+from ..provision.render import (  # noqa: F401  (git_blob_sha, starter_manifest: used from here)
+    git_blob_sha,
+    kept_starter,
+    read_template_dir,
+    render_team_files,
+    rules_with_starter,
+    starter_manifest,
+    template_source,
+)
 
 
 class Starters:
@@ -139,21 +135,7 @@ def rules_file(course: Course, team: Team, current: bytes | None,
     team's extensions, rules), or None when `current` already says it, for `provision` to write
     only where it differs. The `starter:` map is the one written at setup (`starter`, or kept
     from `current`): it records what provisioning wrote then, whatever the course says now."""
-    import yaml
-
-    from ..provision.render import rules_yaml
-
-    if starter is None and current:
-        try:
-            old = yaml.safe_load(current.decode("utf-8"))
-        except (UnicodeDecodeError, yaml.YAMLError):
-            old = None
-        found = old.get("starter") if isinstance(old, dict) else None
-        if isinstance(found, dict) and all(isinstance(k, str) and isinstance(v, str)
-                                           for k, v in found.items()):
-            starter = found
-    text = rules_yaml(course, team)
-    if starter:
-        text += yaml.safe_dump({"starter": dict(sorted(starter.items()))}, sort_keys=False,
-                               allow_unicode=True, width=100).encode("utf-8")
+    if starter is None:
+        starter = kept_starter(current)
+    text = rules_with_starter(course, team, starter)
     return None if text == current else text

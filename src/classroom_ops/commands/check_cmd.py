@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..checks.lease import JOB_TIMEOUT_MINUTES as lease_minutes
 from ..checks.lease import Lease
 from ..checks.ledger import Ledger
 from ..checks.local import check_local
@@ -19,7 +20,7 @@ from ..dashboard.markdown import markdown, table
 from ..dashboard.model import formation_json, from_cells
 from ..errors import EXIT_PROBLEMS, UsageError
 from ..fileio import write_atomic
-from ..formation.provisioning import registered
+from ..formation.provisioning import record_registered, registered
 from ..meetings.cells import meeting_cells
 from ..output import Reporter, json_report
 from ..preflight import require_owner
@@ -67,14 +68,24 @@ def _write_reports(actions: Actions, stem: str, json_path, md_path, data: dict, 
 @click.option("--lease", "lease_repo", metavar="OWNER/REPO",
               help="Take a lease in this repository (the instructors') for the run, so two "
                    "checks of the same teams never run at once.")
+@click.option("--break-lease", "break_lease", is_flag=True,
+              help="With --lease: first delete the leases of these teams, printing each; only "
+                   "when the run that holds one is dead (the Actions tab shows no check "
+                   "running), since two checks at once can open two issues per team.")
 @click.pass_context
 def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, md_path,
-          ledger_path, local_dir, fail_on, lease_repo) -> int:
+          ledger_path, local_dir, fail_on, lease_repo, break_lease) -> int:
     """Record and judge what each team had pushed by each deadline; open issues for gaps."""
     actions = Actions()
     if local_dir:
         return _local(Path(local_dir), milestone, json_path, md_path, fail_on or "any", actions,
                       at_text)
+    if break_lease and not lease_repo:
+        raise UsageError("--break-lease goes with --lease OWNER/REPO (the repository that "
+                         "holds the lease)")
+    if break_lease and dry_run:
+        raise UsageError("--break-lease deletes leases, and a dry run writes nothing: drop "
+                         "--dry-run (a dry run takes no lease, so none is in its way)")
     if fail_on not in (None, "any", "errors"):
         raise UsageError(f"--fail-on {fail_on} is for --local; the course check takes any or "
                          "errors")
@@ -107,6 +118,7 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
                              "a future check without recording it")
     ledger = Ledger.load(ledger_path)
     ledger.require_course(course.org, course.term)
+    record_registered(course, ledger)  # for `grades`, which reads no hub
     starters, why = load_starters(course)
     # Meetings and presentations are signed off by staff (`meetings sync`, `signoff`), not
     # judged from files: their cells come from the ledger.
@@ -119,6 +131,12 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
     lease = None
     if lease_repo and not dry_run:
         lease = Lease(gh, lease_repo, scope=shard or "all", now=server_now)
+        if break_lease:
+            broken = lease.break_all()
+            for line in broken:
+                out.line(line)
+            if not broken:
+                out.line(f"--break-lease: no lease of these teams in {lease_repo}")
         lease.acquire()
     try:
         with actions.group(f"Checking {len(chosen)} teams"):
@@ -126,7 +144,7 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
     finally:
         if lease is not None and not lease.release():
             out.line(f"warning: the lease {lease.ref} in {lease_repo} could not be given back; "
-                     "it expires within 2 hours")
+                     f"it expires within {lease_minutes} minutes")
     cells += meeting_cells(course, ledger, [m for m in team_milestones if m.signed_off], chosen, now)
     order = {m.id: i for i, m in enumerate(team_milestones)}
     cells.sort(key=lambda c: order[c.milestone])  # stable: teams stay in their order

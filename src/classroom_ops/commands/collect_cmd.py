@@ -11,7 +11,7 @@ from ..archive.collect import collect_term, rebuild_outputs
 from ..archive.fetch import Limits, TeamRecord
 from ..archive.layout import GALLERY_DIR, RESERVED, UnsafePath, check_term, walk_files
 from ..archive.publish import parse_target, publish
-from ..checks.ledger import Ledger
+from ..checks.judgment import Judgments, ledger_paths, load_ledgers
 from ..config import load_course
 from ..errors import EXIT_PROBLEMS, ClassroomOpsError, UsageError
 from ..formation.provisioning import registered
@@ -42,9 +42,11 @@ def _describe(rec: TeamRecord) -> str:
               help="Gallery of consenting teams only (share_report), names only with "
                    "share_names [the default with --publish]. Without it, the gallery is the "
                    "internal one, named and marked 'internal, not for publication'.")
-@click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False),
-              help=f"The instructors' record from `check` [default: {DEFAULT_LEDGER} if it "
-                   "exists; else the submission tags].")
+@click.option("--ledger", "ledger_paths", multiple=True, type=click.Path(),
+              help=f"The instructors' record from `check`: a ledger file or a folder of them "
+                   f"(every shard's, like records/ledger/); repeat to add more [default: "
+                   f"{DEFAULT_LEDGER} if it exists; else the submission tags, which students "
+                   "can move].")
 @click.option("--dry-run", is_flag=True,
               help="Only with --publish: say what would change on the site; commit nothing "
                    "(ARCHIVE_DIR is still written).")
@@ -53,7 +55,7 @@ def _describe(rec: TeamRecord) -> str:
                    "defaults to past-projects); only files an earlier publish wrote are changed "
                    "or removed.")
 @click.pass_context
-def collect(ctx, milestone, output, public, ledger_path, dry_run, publish_to) -> int:
+def collect(ctx, milestone, output, public, ledger_paths, dry_run, publish_to) -> int:
     """Collect every team's final report into ARCHIVE_DIR and build the past-projects gallery."""
     settings = ctx.find_object(Settings)
     course = load_course(config_path(ctx))
@@ -80,10 +82,12 @@ def collect(ctx, milestone, output, public, ledger_path, dry_run, publish_to) ->
                          f"{', '.join(m.id for m in course.milestones)}") from None
     if not course.archive_include:
         raise UsageError("the course file's archive.include lists no files to collect")
-    ledger = _ledger(ledger_path, course.term)
     out = Reporter()
     gh = connect(settings)
     course = registered(gh, course)  # formation: the teams students registered in the hub
+    ledger = _ledgers(ledger_paths, course)
+    for w in ledger.warnings if ledger is not None else []:
+        out.line(f"warning: {w}")
     from ..archive.layout import Archive
 
     archive = Archive(output)
@@ -122,17 +126,18 @@ def collect(ctx, milestone, output, public, ledger_path, dry_run, publish_to) ->
     return EXIT_PROBLEMS if troubled else 0
 
 
-def _ledger(path: str | None, term: str) -> Ledger | None:
-    if path is None:
+def _ledgers(given: tuple[str, ...], course) -> Judgments | None:
+    """Every judgment of the given ledgers (files and folders of shard ledgers, merged), or
+    None: no ledger given and none at the default path, so the submission tags count."""
+    if not given:
         if not Path(DEFAULT_LEDGER).is_file():
             return None
-        path = DEFAULT_LEDGER
-    elif not Path(path).is_file():
-        raise UsageError(f"--ledger {path}: no such file")
-    ledger = Ledger.load(path)
-    if ledger.term and ledger.term != term:
-        raise UsageError(f"{path} is the ledger of term {ledger.term}, not {term}")
-    return ledger
+        given = (DEFAULT_LEDGER,)
+    for g in given:
+        if Path(g).is_dir() and not ledger_paths(g):
+            raise UsageError(f"--ledger {g}: no ledger (*.json) in this folder; give the folder "
+                             "the deadline-check workflow commits (records/ledger/)")
+    return load_ledgers(list(given), course)
 
 
 @click.command(name="archive-repos")

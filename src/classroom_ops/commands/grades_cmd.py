@@ -13,6 +13,7 @@ from ..checks.ledger import Ledger
 from ..config import load_course
 from ..errors import UsageError
 from ..fileio import write_atomic
+from ..formation.provisioning import registered_from_ledger
 from ..grades import build_rows, ledger_warnings
 from ..grades.formats import FORMATS, canvas_warnings, render
 from ..output import Reporter
@@ -36,6 +37,7 @@ def load_ledgers(paths: list[Path], org: str) -> Ledger:
         for slug, entries in one.teams.items():
             for mid, entry in entries.items():
                 merged.put(slug, mid, entry)
+        merged.registered.update(one.registered)
     return merged
 
 
@@ -74,6 +76,8 @@ def grades(ctx, out_path, fmt, milestone_ids, ledger_paths, at_text, server_url)
             now = resolve(at_text, tz=zone(course.timezone), start=course.start)
         except DeadlineError as e:
             raise UsageError(f"--at: {e}") from None
+    # formation: the hub's registered teams as the last `check` recorded them (no request here)
+    course = registered_from_ledger(course, ledger)
     rows = build_rows(course, ledger, milestones, now)
     url = server_url or os.environ.get("GITHUB_SERVER_URL") or "https://github.com"
     write_atomic(out_path, render(fmt, course, rows, milestones, url))

@@ -12,6 +12,7 @@ from ..checks.ledger import Ledger
 from ..config import load_course
 from ..errors import EXIT_PROBLEMS, UsageError
 from ..fileio import write_atomic
+from ..formation.provisioning import registered
 from ..meetings import text
 from ..meetings.sync import MeetingSync, booking_issue_of, record_signoff
 from ..output import Reporter
@@ -55,6 +56,7 @@ def sync(ctx, milestone, ledger_path, ics_path, json_path, dry_run) -> int:
     chosen = _meeting_milestones(course, milestone)
     gh = connect(settings)
     require_owner(gh, course.org, "meetings sync opens and answers issues, which")
+    course = registered(gh, course)  # formation: the teams students registered in the hub
     now = gh.get_server_time()
     out = Reporter()
     runner = MeetingSync(gh, course, Ledger.load(ledger_path), now=now, milestones=chosen,

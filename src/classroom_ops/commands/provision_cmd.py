@@ -74,6 +74,8 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
                                                                   else ""))
     if not plan.steps and not hub_steps:
         out.line("nothing to do: up to date")
+        if not dry_run:
+            run.remember()
         return 0
     if dry_run:
         out.line("dry run: nothing written")

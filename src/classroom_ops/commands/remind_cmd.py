@@ -14,6 +14,7 @@ from ..ci_env import Actions
 from ..config import load_course
 from ..errors import EXIT_PROBLEMS, UsageError
 from ..fileio import write_atomic
+from ..formation.provisioning import registered
 from ..output import Reporter
 from ..preflight import require_owner
 from ..reminders import Remind
@@ -55,9 +56,7 @@ def remind(ctx, before_text, milestone, teams, shard, ledger_path, at_text, dry_
     if before.total_seconds() <= 0:
         raise UsageError("--before must be longer than 0, like 48h")
     milestones = chosen_milestones(course, milestone)
-    known_teams(course, teams)
     sh = parse_shard(shard)
-    chosen = [t for t in course.teams if (not teams or t.slug in teams) and in_shard(t.slug, sh)]
     if at_text and not dry_run:
         raise UsageError("--at only with --dry-run: reminders go out by GitHub's clock")
     actions = Actions()
@@ -65,6 +64,9 @@ def remind(ctx, before_text, milestone, teams, shard, ledger_path, at_text, dry_
     actions.mask(settings.token())
     require_owner(gh, course.org, "sending reminders reads every team repository and opens "
                                   "issues, which")
+    course = registered(gh, course)  # formation: the teams students registered in the hub
+    known_teams(course, teams)
+    chosen = [t for t in course.teams if (not teams or t.slug in teams) and in_shard(t.slug, sh)]
     now = gh.get_server_time()
     if at_text:
         try:

@@ -16,6 +16,7 @@ from ..dashboard.markdown import markdown, table, totals_line
 from ..dashboard.people import not_joined, people_lines
 from ..fileio import write_atomic
 from ..formation.provisioning import registered
+from ..meetings.sync import ledger_calendar
 from ..output import Reporter, json_report
 from ..session import Settings, config_path, connect
 
@@ -31,8 +32,11 @@ DEFAULT_LEDGER = ".classroom-ops/ledger.json"
 @click.option("--ledger", "ledger_paths", multiple=True, type=click.Path(dir_okay=False),
               help=f"The instructors' record; repeat to merge shard ledgers "
                    f"[default: {DEFAULT_LEDGER}].")
+@click.option("--ics", "ics_path", type=click.Path(dir_okay=False),
+              help="Write the calendar (.ics) of the booked meeting and presentation slots, "
+                   "from the ledgers (the meetings ledger among them).")
 @click.pass_context
-def status(ctx, html_path, json_path, md_path, ledger_paths) -> int:
+def status(ctx, html_path, json_path, md_path, ledger_paths, ics_path) -> int:
     """Show where every team stands on every milestone; writes nothing to GitHub."""
     actions = Actions()
     settings = ctx.find_object(Settings)
@@ -75,6 +79,10 @@ def status(ctx, html_path, json_path, md_path, ledger_paths) -> int:
     if md_path:
         write_atomic(md_path, md)
         actions.output("summary", md_path)
+    if ics_path:
+        cal = ledger_calendar(course, judgments, now)  # bookings from every ledger's events
+        write_atomic(ics_path, cal)
+        out.line(f"calendar: {ics_path} ({cal.count('BEGIN:VEVENT')} booked slots)")
     if html_path:
         write_atomic(html_path, render(st))
         actions.output("dashboard", html_path)

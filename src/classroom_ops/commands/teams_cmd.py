@@ -184,7 +184,7 @@ def match(ctx, apply, dry_run) -> int:
                          "this token would count as a student's: run it as staff")
     from ..formation.placing import place
 
-    place(gh, settings, st, proposals, log=out.line)
+    place(gh, settings, st, proposals, log=out.line, me=me)
     from ..formation.sync import sync as run_sync
 
     run_sync(gh, settings, me=me, log=out.line)

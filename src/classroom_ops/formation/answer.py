@@ -23,11 +23,13 @@ from .standing import (
     PROBLEM,
     WITHDRAWN,
     Previous,
+    Record,
     Registration,
 )
 
 MARKER = "<!-- classroom-ops:team-registration "
-_MARK = re.compile(r"<!-- classroom-ops:team-registration (\{[^<>]{0,200}\}) -->")
+# Long enough for a recorded team (its name and up to 11 logins); `<` and `>` are escaped.
+_MARK = re.compile(r"<!-- classroom-ops:team-registration (\{[^<>]{0,2000}\}) -->")
 HEADLINES = {
     CONFIRMED: "confirmed",
     PENDING: "waiting for teammates to confirm",
@@ -59,8 +61,13 @@ def previous(answer: Comment | None) -> Previous | None:
         return None
     try:
         d = json.loads(m.group(1))
-        return Previous(str(d["fp"]), int(d["after"]), int(d.get("seen", d["after"])))
-    except (ValueError, KeyError, TypeError):
+        rec = d.get("rec")
+        record = None if rec is None else Record(
+            str(rec["n"]), tuple(str(x) for x in rec["m"]), tuple(str(x) for x in rec["a"]))
+        return Previous(str(d["fp"]), int(d["after"]), int(d.get("seen", d["after"])),
+                        int(d.get("ap", 0)), d.get("k") if isinstance(d.get("k"), str)
+                        else None, record)
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
@@ -69,8 +76,14 @@ def _who(login: str) -> str:
 
 
 def render(r: Registration, settings: Settings, closed: bool) -> str:
-    mark = json.dumps({"fp": r.fingerprint, "after": r.after, "seen": r.seen},
-                      separators=(",", ":"))
+    d = {"fp": r.fingerprint, "after": r.after, "seen": r.seen}
+    if r.approve_after:
+        d["ap"] = r.approve_after
+    if r.at_close:
+        d["k"] = r.at_close  # the state before closing, carried by every later answer
+    if r.record is not None:
+        d["rec"] = {"n": r.record.name, "m": list(r.record.members), "a": list(r.record.areas)}
+    mark = json.dumps(d, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e")
     lines = [f"{MARKER}{mark} -->", f"### Team registration: {HEADLINES[r.state]}", ""]
     if r.form.team_name:
         slug = f" (`{r.slug}`)" if r.slug else ""

@@ -21,8 +21,16 @@ def title_for(p: Proposal) -> str:
     return f"Team registration: {p.name} (placed by staff)"
 
 
+def _ours(issue, settings: Settings, me: str | None) -> bool:
+    """Opened by staff, by this token's user, or by an App/bot: what `standing` counts as
+    staff-made."""
+    a = issue.author or ""
+    return settings.is_staff(a) or a.endswith("[bot]") or issue.author_type == "Bot" \
+        or (me is not None and a.lower() == me.lower())
+
+
 def place(gh, settings: Settings, st: Standing, proposals: list[Proposal],
-          log: Callable[[str], None] = lambda s: None) -> None:
+          log: Callable[[str], None] = lambda s: None, me: str | None = None) -> None:
     full = settings.full_name
     for p in proposals:
         title = title_for(p)
@@ -32,7 +40,10 @@ def place(gh, settings: Settings, st: Standing, proposals: list[Proposal],
         body = note + body_for(p.name, list(p.members), list(p.areas), list(settings.areas))
 
         def probe(title=title):
-            found = [i for i in gh.list_issues(full, labels=[], state="open") if i.title == title]
+            # Proven by author, never by title alone: any student can open an issue with this
+            # title, and it must not take the staff-made registration's place.
+            found = [i for i in gh.list_issues(full, labels=[], state="open")
+                     if i.title == title and _ours(i, settings, me)]
             return found[0] if found else None
 
         issue = probe() or gh.create_issue(full, title=title, body=body, labels=[],

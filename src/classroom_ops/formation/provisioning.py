@@ -72,6 +72,7 @@ def with_registered_teams(gh, course: Course, log: Callable[[str], None]) -> Cou
     listed = {t.slug for t in course.teams}
     added = [Team(r.name, r.slug, tuple(r.members), interests=tuple(r.interests), issue=r.number)
              for r in st.teams(CONFIRMED) if r.slug not in listed]
+    added = _not_taken(gh, course, added, log)
     missing = st.missing()
     log(f"  hub: {len(added)} confirmed team{'s' if len(added) != 1 else ''} from the hub"
         + (f"; {len(missing)} student{'s' if len(missing) != 1 else ''} in no confirmed team "
@@ -79,10 +80,58 @@ def with_registered_teams(gh, course: Course, log: Callable[[str], None]) -> Cou
     return dataclasses.replace(course, teams=tuple(course.teams) + tuple(added))
 
 
+def _not_taken(gh, course: Course, added: list[Team], log: Callable[[str], None]) -> list[Team]:
+    """The hub's teams whose name (team or repository) nothing else in the organization has.
+    A student can name their team like an existing org team ("Admins") or a repository that is
+    not theirs: that team alone is left out, with what to do, and never blocks the others (nor
+    gets the existing team's access). Two reads, only when there are hub teams to add."""
+    if not added:
+        return added
+    from ..names import slugify
+    from ..provision.state import mark
+
+    teams = gh.list_teams(course.org)
+    repos = gh.list_org_repos(course.org)
+    by_name = {t.name.lower(): t for t in teams.values()}
+    keep = []
+    for t in added:
+        ours = mark(course, t)
+        found = by_name.get(t.name.lower()) or teams.get(slugify(t.name)) or teams.get(t.slug)
+        repo = repos.get(course.repo_for(t))
+        if (found is not None and found.description != ours) \
+                or (repo is not None and repo.description != ours):
+            what = f"team '{found.name}'" if found is not None and found.description != ours \
+                else f"repository {course.org}/{course.repo_for(t)}"
+            log(f"  hub: team '{t.name}' (#{t.issue}) is not provisioned: the organization "
+                f"already has a {what} that is not this team's; ask its students to choose "
+                "another team name (edit the registration), then /approve it")
+            continue
+        keep.append(t)
+    return keep
+
+
 def registered(gh, course: Course, log: Callable[[str], None] = lambda s: None) -> Course:
     """For the commands that work on teams (check, status, collect, archive-repos): the course
     with the hub's confirmed teams once registration has closed; unchanged without formation."""
     return with_registered_teams(gh, course, log) if course.formation is not None else course
+
+
+def record_registered(course: Course, ledger) -> None:
+    """`check` keeps the hub's teams it worked on in the ledger, for `grades` (no request)."""
+    if course.formation is not None:
+        ledger.registered = {t.slug: {"name": t.name, "members": list(t.members),
+                                      "interests": list(t.interests), "issue": t.issue}
+                             for t in course.teams if t.issue is not None}
+
+
+def registered_from_ledger(course: Course, ledger) -> Course:
+    """For `grades`: the course with the hub's teams the last `check` recorded in the ledger
+    (the course file's own teams win a slug they share)."""
+    listed = {t.slug for t in course.teams}
+    added = tuple(Team(d["name"], slug, tuple(d["members"]), interests=tuple(d["interests"]),
+                       issue=d["issue"])
+                  for slug, d in sorted(ledger.registered.items()) if slug not in listed)
+    return dataclasses.replace(course, teams=tuple(course.teams) + added) if added else course
 
 
 def formation_findings(gh, course: Course, now) -> list:

@@ -4,6 +4,9 @@ Inputs are only what students and staff cannot forge: each issue's body and auth
 comment's body, author and time, the course's settings, and what the tool itself recorded in its
 own answer comment (written by a bot or staff account, which no student can post as). Labels are
 output only: anyone with triage access could set them.
+
+After registration closes, the answers' record of each team confirmed at closing is the official
+one (see `_as_recorded`); anything else a student does counts only with a staff `/approve`.
 """
 
 from __future__ import annotations
@@ -34,6 +37,22 @@ class Previous:
     fingerprint: str
     after: int = 0
     seen: int = 0  # the last comment id that answer had read
+    # A staff `/approve` counts only after this comment id: one written before the tool saw an
+    # edit may have been for the version before it.
+    approve_after: int = 0
+    # The state the last answer written before registration closed gave (carried unchanged by
+    # every later answer), and the team as confirmed then: after closing, that is the record.
+    at_close: str | None = None
+    record: Record | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    """A team as it stood confirmed when registration closed: name, members, interests."""
+
+    name: str
+    members: tuple[str, ...]
+    areas: tuple[str, ...] = ()
 
 
 def command(body: str) -> str | None:
@@ -59,6 +78,10 @@ class Registration:
     after: int
     created_at: datetime
     seen: int = 0
+    approve_after: int = 0
+    at_close: str | None = None  # see Previous
+    record: Record | None = None
+    late: bool = False  # takes part only with a staff /approve: registration had closed
     open: bool = True
     elsewhere: dict[str, Registration] = field(default_factory=dict)  # lower login -> their team
     confirmed_at: dict[str, int] = field(default_factory=dict)  # lower login -> comment id
@@ -131,18 +154,25 @@ def compute(threads: list[tuple[Thread, list[Comment]]], settings: Settings, now
     for r in regs:
         if r.open and not r.staff_made and not r.form.teammates and not r.form.errors:
             r.state = LOOKING
+            if not closed:
+                r.at_close, r.record = LOOKING, None
     live = [r for r in regs if r.open and r.state != LOOKING]
-    # A registration opened after closing takes nobody from a team until staff approve it.
-    _claims([r for r in live if not (closed and r.created_at > settings.closes
-                                     and not r.approved_by and not r.staff_made)])
+    # A late registration (see `_one`) takes nobody from a team until staff approve it.
+    _claims([r for r in live if not (r.late and not r.approved_by)])
     _names(live, settings)
     for r in live:
         _check_people(r, staff, known, no_such_user, settings)
         _check_rest(r, settings, closed)
         r.state = PROBLEM if r.problems else PENDING if r.waiting else CONFIRMED
+        if not closed:
+            r.at_close = r.state
+            r.record = Record(r.name, tuple(r.members), tuple(r.form.areas)) \
+                if r.state == CONFIRMED else None
     for r in regs:
         if not r.open:
             r.state = WITHDRAWN
+            if not closed:
+                r.at_close, r.record = WITHDRAWN, None
     named = {m.lower() for r in live for m in r.members if _chosen(r, m)}
     students = sorted(known.values(), key=str.lower)
     for r in regs:
@@ -165,21 +195,37 @@ def _one(t: Thread, comments: list[Comment], settings: Settings, staff: set[str]
     # Only commands matter here; counting every comment would rewrite answers for chatter.
     last = max((c.id for c in comments if command(c.body)), default=0)
     if prev is None:
-        after = 0
+        after = approve_after = 0
     elif prev.fingerprint == fp:
-        after = prev.after
+        after, approve_after = prev.after, prev.approve_after
     else:
         after = prev.seen  # edited since the last answer: what it had read was for the old one
+        # An /approve the last answer had not read may have followed the old version: only
+        # one written after the tool shows the edited version counts.
+        approve_after = last
     r = Registration(t.number, t.author, t.html_url, form, slugify(form.team_name), members,
-                     staff_made, fp, after, t.created_at, open=t.state == "open", seen=last)
+                     staff_made, fp, after, t.created_at, open=t.state == "open", seen=last,
+                     approve_after=approve_after)
+    if prev is not None:
+        r.at_close, r.record = prev.at_close, prev.record
     if prev is not None and prev.fingerprint != fp:
         r.notes.append("the registration was edited: every teammate confirms again")
+    approved_late = False
     for c in sorted(comments, key=lambda c: c.id):
-        if c.id <= after:
+        if c.id <= max(after, approve_after):
             continue
         cmd = command(c.body)
         if cmd == "approve" and c.author.lower() in staff:
             r.approved_by = c.author
+            approved_late = approved_late or c.created_at > settings.closes
+    if closed and not staff_made and r.record is not None and not approved_late:
+        return _as_recorded(r, known, prev is not None and prev.fingerprint != fp)
+    if closed and not staff_made and not r.approved_by:
+        # Nothing a student does after closing counts without staff: a registration opened
+        # after it, one the tool never answered before it (an old issue edited into a form),
+        # one withdrawn or looking at closing (reopened or edited since), one edited since.
+        r.late = (t.created_at > settings.closes or r.at_close in (None, WITHDRAWN, LOOKING)
+                  or (prev is not None and prev.fingerprint != fp))
     lower = {m.lower() for m in members}
     for c in sorted(comments, key=lambda c: c.id):
         if c.id <= after or command(c.body) != "confirm" or c.author.lower() not in lower:
@@ -191,6 +237,27 @@ def _one(t: Thread, comments: list[Comment], settings: Settings, staff: set[str]
             and not staff_made:
         r.problems.append("the registration changed after registration closed; a staff member "
                           "must /approve it")
+    return r
+
+
+def _as_recorded(r: Registration, known: dict[str, str], changed: bool) -> Registration:
+    """A team confirmed when registration closed stays exactly as it was then, whatever its
+    issue, body or comments say now (closed, edited, a `/confirm` deleted): only a staff
+    `/approve` of the issue as it now reads replaces it."""
+    rec = r.record
+    assert rec is not None
+    r.form = Form(team_name=rec.name, teammates=tuple(m for m in rec.members
+                                                         if m.lower() != r.author.lower()),
+                  areas=rec.areas)
+    r.slug = slugify(rec.name)
+    r.members = [known.get(m.lower(), m) for m in rec.members]
+    r.confirmed_at = {m.lower(): 0 for m in rec.members}
+    if changed or not r.open:
+        r.notes = ["the team stays as it was confirmed when registration closed; a change "
+                   "needs a staff member's /approve"]
+    else:
+        r.notes = []
+    r.open = True  # closing the issue after closing withdraws nothing
     return r
 
 
@@ -269,6 +336,10 @@ def _check_rest(r: Registration, settings: Settings, closed: bool) -> None:
                               + "; the areas are: " + ", ".join(settings.areas))
         elif not r.form.areas and not r.staff_made:
             r.problems.append("choose at least one project area")
-    if closed and r.created_at > settings.closes and not r.approved_by and not r.staff_made:
-        r.problems.append("registration had closed when this was opened; a staff member "
-                          "must /approve it")
+    if r.late and not r.approved_by:
+        if r.created_at > settings.closes:
+            r.problems.append("registration had closed when this was opened; a staff member "
+                              "must /approve it")
+        elif not any("changed after registration closed" in p for p in r.problems):
+            r.problems.append("this was not a registration the tool had answered as it now "
+                              "reads when registration closed; a staff member must /approve it")

@@ -3,10 +3,12 @@ order, answer each once, keep the issues up to date, and record sign-offs in the
 
 Per meeting milestone that has opened, by GitHub's clock:
 1. every team's booking issue is found (the ledger's `booking_issue` event, else its label and
-   marker) or opened, and its comments listed: all of them before any command is applied, so a
-   slot two teams ask for goes to the earlier comment whichever team's issue is read first;
-2. only comments created before this run began count (one written while the run lists issues
-   waits for the next run, which sees it in its place in time);
+   marker on an issue the tool's own login opened: a student can paste the marker, not open an
+   issue as someone else) or opened, and its comments listed: all of them before any command is
+   applied, so a slot two teams ask for goes to the earlier comment whichever team's issue is
+   read first;
+2. only comments created after booking opened and before this run began count (one written
+   while the run lists issues waits for the next run, which sees it in its place in time);
 3. each new command is decided once (booking.Board), recorded in the ledger and answered;
 4. a sign-off becomes the team's ledger entry (on time by the deadline, else late); after the
    deadline a team without one is recorded missing, until staff sign it off late.
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..adapter import GitHubAPI
+from ..checks.judgment import Judgments
 from ..checks.ledger import Entry, Ledger
 from ..errors import ClassroomOpsError, StopRun
 from ..ghdata import Comment, Issue, RepoInfo
@@ -96,7 +99,8 @@ def booking_issue_of(ledger: Ledger, team: str, mid: str) -> int | None:
     return None
 
 
-def board_from_ledger(course: Course, ledger: Ledger, m: Milestone) -> Board:
+def board_from_ledger(course: Course, ledger: Ledger | Judgments, m: Milestone) -> Board:
+    """The milestone's bookings and sign-offs from one ledger, or every shard's merged."""
     board = Board(m, set(course.staff_members), {t.slug: set(t.members) for t in course.teams})
     for e in ledger.events:
         if e.get("kind") == "meeting_command" and e.get("milestone") == m.id:
@@ -109,7 +113,7 @@ def board_from_ledger(course: Course, ledger: Ledger, m: Milestone) -> Board:
     return board
 
 
-def ledger_calendar(course: Course, ledger: Ledger, now: datetime) -> str:
+def ledger_calendar(course: Course, ledger: Ledger | Judgments, now: datetime) -> str:
     """The .ics of booked slots from the ledger alone (for `status` or a script; no request)."""
     boards = [(m, board_from_ledger(course, ledger, m)) for m in course.milestones
               if m.signed_off]
@@ -117,7 +121,7 @@ def ledger_calendar(course: Course, ledger: Ledger, now: datetime) -> str:
                          {t.slug: t.name for t in course.teams}, now)
 
 
-def _signer(ledger: Ledger, team: str, mid: str) -> str:
+def _signer(ledger: Ledger | Judgments, team: str, mid: str) -> str:
     for e in ledger.events:
         if e.get("kind") == "signoff" and e.get("team") == team and e.get("milestone") == mid:
             return e.get("by") or "staff"
@@ -134,6 +138,7 @@ class MeetingSync:
         self.tz = zone(course.timezone)
         self.boards: list[tuple[Milestone, Board]] = []
         self.students = {x.lower() for t in course.teams for x in t.members}
+        self._me: str | None = None  # the token's login, asked only to prove an issue is ours
 
     def run(self) -> list[TeamMeeting]:
         self.ledger.course, self.ledger.term, self.ledger.org = (
@@ -180,6 +185,8 @@ class MeetingSync:
             for c in ctx.comments:
                 if c.id in done or c.created_at >= self.now or self._ours_comment(c):
                     continue
+                if m.opens is not None and c.created_at < m.opens:
+                    continue  # written before booking opened: not a command
                 parsed = parse_command(c.body)
                 if parsed:
                     commands.append((ctx, Command(c.id, ctx.team.slug, c.author, c.created_at,
@@ -241,7 +248,21 @@ class MeetingSync:
 
     def _ours(self, full: str) -> dict[str, Issue]:
         return find_marked(self.gh, full, text.LABEL,
-                           lambda body: (text.parse_marker(body) or (None,))[0])
+                           lambda body: (text.parse_marker(body) or (None,))[0],
+                           proven=self._proven)
+
+    def _proven(self, issue: Issue) -> bool:
+        """Opened by the tool's login (the ledger's issuer, else the token's user, asked once
+        and only when a marked issue needs it): a student's issue with a pasted marker is not
+        the booking issue, as checks/issues.py decides for deadline issues."""
+        author = (issue.author or "").lower()
+        if not author or author in self.students:
+            return False
+        if self.ledger.issuer and author == self.ledger.issuer.lower():
+            return True
+        if self._me is None:
+            self._me = self.gh.get_login() or ""
+        return bool(self._me) and author == self._me.lower()
 
     def _ours_comment(self, c: Comment) -> bool:
         """Written by this tool: our marker, from an author who is not a student (a student

@@ -14,6 +14,7 @@ from ..model import Course
 from .apply import Applier, TeamResult
 from .plan import Plan, make_plan
 from .render import check_templates, read_template_dir, template_source
+from .rules_files import RulesRecord
 from .state import observe, preflight
 
 __all__ = ["ProvisionRun", "prepare", "Plan"]
@@ -30,14 +31,21 @@ class ProvisionRun:
     def apply(self, on_step=None, on_team=None) -> list[TeamResult]:
         self.applier.course_steps(self.plan.course_steps)
         results = []
-        for team in self.teams:
-            if not self.plan.for_team(team.slug):
-                continue
-            res = self.applier.team(team, self.plan, on_step=on_step)
-            results.append(res)
-            if on_team:
-                on_team(team, res)
+        try:
+            for team in self.teams:
+                if not self.plan.for_team(team.slug):
+                    continue
+                res = self.applier.team(team, self.plan, on_step=on_step)
+                results.append(res)
+                if on_team:
+                    on_team(team, res)
+        finally:
+            self.applier.remember_current()  # also what a run stopped midway wrote
         return results
+
+    def remember(self) -> None:
+        """Nothing to apply: keep what the plan found current (no request next time)."""
+        self.applier.remember_current()
 
 
 def prepare(gh: GitHubAPI, course: Course, course_dir: Path, only: list[str] | None) -> ProvisionRun:
@@ -47,10 +55,11 @@ def prepare(gh: GitHubAPI, course: Course, course_dir: Path, only: list[str] | N
     teams = [t for t in course.teams if not only or t.slug in only]
     if template_files is not None:
         check_templates(template_files, course, teams)  # before any write
-    obs = observe(gh, course, teams, me)
+    record = RulesRecord.beside(course_dir)
+    obs = observe(gh, course, teams, me, record)
     if obs.refused:
         raise UsageError("\n".join(obs.refused) + "\nnothing was written: provisioning never "
                          "takes over a team or repository it cannot prove it made")
     plan = make_plan(course, obs, teams)
-    return ProvisionRun(course, gh, plan, Applier(gh, course, source, template_files, me, obs),
-                        teams)
+    return ProvisionRun(course, gh, plan,
+                        Applier(gh, course, source, template_files, me, obs, record), teams)

@@ -15,6 +15,7 @@ from ..ghdata import TeamInfo
 from ..model import Course, Team
 from .plan import Observed, Plan, Step
 from .render import RULES_PATH, SUFFIX, TemplateSource, render_team_files
+from .rules_files import RulesRecord, rules_digest
 from .state import SETUP_MESSAGE, mark, needs_starter_files, was_set_up
 
 
@@ -51,7 +52,8 @@ def wait_until_ready(gh: GitHubAPI, full: str, branch: str, *, timeout: float = 
 
 class Applier:
     def __init__(self, gh: GitHubAPI, course: Course, source: TemplateSource,
-                 template_files: dict[str, bytes] | None, me: str, obs: Observed | None = None):
+                 template_files: dict[str, bytes] | None, me: str, obs: Observed | None = None,
+                 record: RulesRecord | None = None):
         self.gh = gh
         self.me = me
         self.course = course
@@ -59,6 +61,8 @@ class Applier:
         self.template_files = template_files
         self._blobs: dict[str, bytes] = {}  # generated repositories share the template's blobs
         obs = obs or Observed()
+        self.obs = obs
+        self.record = record  # rules files written or found current (rules_files.py)
         # GitHub's slugs, from its answers: course team slug -> team slug on GitHub
         self.slugs: dict[str, str] = dict(obs.gh_slug)
         self.staff_slug = obs.staff_slug
@@ -160,12 +164,32 @@ class Applier:
             gh.set_team_repo(c.org, slug, full, c.permission)
         elif step.kind == "staff_access":
             gh.set_team_repo(c.org, self.staff_slug, full, "maintain")
+        elif step.kind == "update_rules":
+            want, sha = self.obs.rules_update[team.slug]
+            gh.put_file(full, RULES_PATH, want, f"classroom-ops: update the rules for {team.name}",
+                        branch=self.obs.repos[repo].default_branch, sha=sha or None)
+            self._remember(team, full)
         else:  # pragma: no cover - plan.py and this list change together
             raise AssertionError(step.kind)
 
+    def _remember(self, team: Team, full: str) -> None:
+        if self.record is not None:
+            self.record.put(full, rules_digest(self.course, team))
+
+    def remember_current(self) -> None:
+        """Record the rules files the plan found current, and save the record."""
+        if self.record is None:
+            return
+        for team in self.course.teams:
+            if team.slug in self.obs.rules_ok:
+                self.record.put(f"{self.course.org}/{self.course.repo_for(team)}",
+                                self.obs.rules_ok[team.slug])
+        self.record.save()
+
     def _write_files(self, team: Team, full: str) -> None:
         try:
-            self._write_files_once(team, full)
+            if self._write_files_once(team, full):
+                self._remember(team, full)  # only what this run wrote: the file is the course's
         except GitHubError as e:
             # A request from a run that was killed can still land after this run looked: the
             # branch moved under us. If it moved to our own setup commit, the work is done.
@@ -173,9 +197,11 @@ class Applier:
                 if e.status == 422:
                     return
                 raise
-            self._write_files_once(team, full)
+            if self._write_files_once(team, full):
+                self._remember(team, full)
 
-    def _write_files_once(self, team: Team, full: str) -> None:
+    def _write_files_once(self, team: Team, full: str) -> bool:
+        """Write the team's files; False when the repository was already set up."""
         info = self.gh.get_repo(full)
         # A repository this run generated fills itself a little later (GitHub copies the
         # template in the background): wait for it. One found empty at plan time is filled at
@@ -192,17 +218,17 @@ class Applier:
             if info.name in self.generated:
                 raise
             self._fill_empty(team, full, info.default_branch)
-            return
+            return True
         head_commit = self.gh.get_commit(full, head)
         if not needs_starter_files(head_commit):
-            return  # already set up (perhaps by a killed run's last request), or in use
+            return False  # already set up (perhaps by a killed run's last request), or in use
         base_tree = head_commit["tree"]["sha"]
         if self.template_files is not None:
             files = render_team_files(self.template_files, self.course, team)
             self.gh.commit_files(full, info.default_branch, files,
                                  f"{SETUP_MESSAGE} for {team.name}", parent=head,
                                  base_tree=base_tree)
-            return
+            return True
         # From a GitHub template: the generated copy holds the *.jinja sources; render them in
         # place and remove the sources in the same commit.
         tree = self.gh.get_tree(full, head)
@@ -211,7 +237,8 @@ class Applier:
                 self._blobs[e.sha] = self.gh.get_blob(full, e.sha)
         sources = {e.path: self._blobs[e.sha] for e in tree
                    if e.type == "blob" and e.path.endswith(SUFFIX)}
-        files = render_team_files(sources, self.course, team)
+        kept = {e.path: e.sha for e in tree if e.type == "blob" and not e.path.endswith(SUFFIX)}
+        files = render_team_files(sources, self.course, team, kept)
         if not sources:
             # Nothing to render: only the team's rules file, which one contents-API write does
             # (one request instead of tree, commit and ref).
@@ -219,10 +246,11 @@ class Applier:
             self.gh.put_file(full, RULES_PATH, files[RULES_PATH],
                              f"{SETUP_MESSAGE} for {team.name}", branch=info.default_branch,
                              sha=old)
-            return
+            return True
         self.gh.commit_files(full, info.default_branch, files,
                              f"{SETUP_MESSAGE} for {team.name}", parent=head,
                              delete=list(sources), base_tree=base_tree)
+        return True
 
     def _fill_empty(self, team: Team, full: str, branch: str) -> None:
         """An empty repository (no commit, so no git data API): the first file through the

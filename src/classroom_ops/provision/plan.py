@@ -20,7 +20,8 @@ BASE_ROLE = {"read": "pull", "write": "push", "admin": "admin"}  # org base perm
 @dataclass(frozen=True)
 class Step:
     kind: str  # create_repo, write_files, create_team, add_member, remove_member, set_permission,
-    #            staff_access, create_staff_team, add_staff_member, set_base_permission
+    #            staff_access, create_staff_team, add_staff_member, set_base_permission,
+    #            update_rules
     team: str  # the course's team slug, or "" for course-wide steps
     detail: str = ""
     why: str = ""  # shown after the step in the plan
@@ -40,6 +41,7 @@ class Step:
             "create_staff_team": "create staff team",
             "add_staff_member": "add staff member",
             "set_base_permission": "set the organization's base permission to",
+            "update_rules": "update",
         }[self.kind]
         return f"{words} {self.detail}".strip() + why
 
@@ -68,6 +70,11 @@ class Observed:
     rendered: dict[str, bool] = field(default_factory=dict)  # repo exists, team missing
     ignore: set[str] = field(default_factory=set)  # owners, the token's user: never removed
     me: str = ""  # the token's user: removed from student teams (GitHub adds a team's creator)
+    # rules files (.github/classroom.yml): per team slug, the bytes it should hold and the blob
+    # SHA it holds ("" when it is missing), only where they differ; and the rules digest of
+    # those found current (recorded, so the next rerun reads nothing: rules_files.py)
+    rules_update: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    rules_ok: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -191,6 +198,9 @@ def make_plan(course: Course, obs: Observed, teams: list[Team] | None = None) ->
         if course.staff_members and \
                 obs.staff_repos.get(full) not in ("maintain", "admin"):
             steps.append(Step("staff_access", team.slug, f"maintain on {full}"))
+        if team.slug in obs.rules_update:
+            steps.append(Step("update_rules", team.slug, ".github/classroom.yml",
+                              "the course's milestones, deadlines or rules changed"))
     if waiting:
         notes.append(f"{waiting} student{'s' if waiting != 1 else ''} invited and not joined "
                      "yet (they join on accepting; `classroom-ops status` lists them)")

@@ -12,7 +12,9 @@ template names that is not in the context is an error naming the file, the line 
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,6 +86,42 @@ def rules_yaml(course: Course, team: Team) -> bytes:
     body = yaml.safe_dump(rules_document(course, team), sort_keys=False, allow_unicode=True,
                           width=100)
     return (head + body).encode("utf-8")
+
+
+def git_blob_sha(data: bytes) -> str:
+    """The SHA git gives a file with this content (what a tree listing shows)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()  # noqa: S324 git's own
+
+
+def starter_manifest(files: Mapping[str, bytes]) -> dict[str, str]:
+    """path -> blob SHA for rendered starter files; the rules file is left out (it changes
+    with every extension, and it is never a deliverable)."""
+    return {p: git_blob_sha(b) for p, b in sorted(files.items()) if p != RULES_PATH}
+
+
+def rules_with_starter(course: Course, team: Team, starter: Mapping[str, str] | None) -> bytes:
+    """The team's rules file: `rules_yaml`, then the `starter:` map (what provisioning wrote at
+    setup, for `check --local`)."""
+    text = rules_yaml(course, team)
+    if starter:
+        text += yaml.safe_dump({"starter": dict(sorted(starter.items()))}, sort_keys=False,
+                               allow_unicode=True, width=100).encode("utf-8")
+    return text
+
+
+def kept_starter(current: bytes | None) -> dict[str, str] | None:
+    """The `starter:` map of a rules file as provisioning wrote it, or None."""
+    if not current:
+        return None
+    try:
+        old = yaml.safe_load(current.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return None
+    found = old.get("starter") if isinstance(old, dict) else None
+    if isinstance(found, dict) and all(isinstance(k, str) and isinstance(v, str)
+                                       for k, v in found.items()):
+        return found
+    return None
 
 
 def _milestone_view(course: Course, team: Team, m: Milestone) -> dict:
@@ -190,8 +228,11 @@ def _render(env: jinja2.Environment, path: str, source: str, ctx: dict) -> str:
     return "".join(parts)
 
 
-def render_team_files(template: dict[str, bytes], course: Course, team: Team) -> dict[str, bytes]:
-    """The files a team's repository starts with."""
+def render_team_files(template: dict[str, bytes], course: Course, team: Team,
+                      kept: Mapping[str, str] | None = None) -> dict[str, bytes]:
+    """The files a team's repository starts with. The rules file carries the starter map of
+    every file provisioning leaves there: these, and `kept` (path -> blob SHA of files already
+    in a generated copy of a GitHub template)."""
     env = _environment()
     ctx = {
         "course": {"name": md(course.name), "term": course.term, "org": course.org,
@@ -215,7 +256,10 @@ def render_team_files(template: dict[str, bytes], course: Course, team: Team) ->
             out[path[: -len(SUFFIX)]] = text.encode("utf-8")
         else:
             out[path] = data
-    out[RULES_PATH] = rules_yaml(course, team)
+    out.pop(RULES_PATH, None)  # always the course's, never the template's
+    out[RULES_PATH] = rules_with_starter(
+        course, team, {**{p: v for p, v in (kept or {}).items() if p != RULES_PATH},
+                       **starter_manifest(out)})
     return out
 
 

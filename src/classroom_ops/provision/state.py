@@ -16,7 +16,8 @@ from ..model import Course, Team
 from ..names import slugify
 from ..preflight import require_owner
 from .plan import Observed, needs_details
-from .render import TemplateSource
+from .render import RULES_PATH, TemplateSource, kept_starter, rules_with_starter
+from .rules_files import RulesRecord, rules_digest
 
 SETUP_MESSAGE = "classroom-ops: set up the team repository"
 OPEN_BASE = ("read", "write", "admin")  # base permissions that let members read every repo
@@ -80,7 +81,29 @@ def _match_repos(course: Course, teams: list[Team], obs: Observed) -> None:
                 "repository on GitHub")
 
 
-def observe(gh: GitHubAPI, course: Course, teams: list[Team], me: str) -> Observed:
+def _rules_files(gh: GitHubAPI, course: Course, teams: list[Team], obs: Observed,
+                 record: RulesRecord | None) -> None:
+    """Which set-up repositories' rules files differ from the course: read only where the
+    record does not already say the file is current (see rules_files.py)."""
+    for team in teams:
+        repo = course.repo_for(team)
+        if repo not in obs.repos or team.slug not in obs.gh_slug or obs.repos[repo].archived:
+            continue  # not set up yet (write_files writes it), or read-only at end of term
+        full = f"{course.org}/{repo}"
+        digest = rules_digest(course, team)
+        if record is not None and record.current(full, digest):
+            continue
+        found = gh.get_file(full, RULES_PATH)
+        current, sha = found if found else (None, "")
+        want = rules_with_starter(course, team, kept_starter(current))
+        if want == current:
+            obs.rules_ok[team.slug] = digest
+        else:
+            obs.rules_update[team.slug] = (want, sha)
+
+
+def observe(gh: GitHubAPI, course: Course, teams: list[Team], me: str,
+            record: RulesRecord | None = None) -> Observed:
     org = course.org
     obs = Observed()
     obs.me = me
@@ -108,6 +131,7 @@ def observe(gh: GitHubAPI, course: Course, teams: list[Team], me: str) -> Observ
         elif slug:  # a new repository for a team that exists (renamed?)
             obs.team_members[team.slug] = gh.list_team_members(org, slug)
             obs.team_permission[team.slug] = ""
+    _rules_files(gh, course, teams, obs, record)
     _people(gh, course, teams, obs)
     for team in teams:
         slug = obs.gh_slug.get(team.slug)

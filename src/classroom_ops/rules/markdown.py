@@ -11,7 +11,8 @@ is one heading, not six (sections are matched to distinct headings, exact titles
 
 Words are counted in what a reader sees as prose, as GitHub renders it: text of paragraphs,
 headings, lists, tables, link texts, inline code, and the text inside raw HTML (GitHub shows a
-`<div>`'s words; it drops `<script>`, `<style>` and comments, and so do we); not fenced or
+`<div>`'s words; it drops `<script>`, `<style>` and comments, and so do we, including everything
+after a `<!--` that is never closed, which a browser hides to the end); not fenced or
 indented code, tags and attributes, image alt text, URLs, YAML front matter or Markdown
 punctuation. HTML `<h1>`-`<h6>` are headings, as GitHub shows them.
 
@@ -153,11 +154,28 @@ class _HtmlText(HTMLParser):
             self._heading[2].append(data)
 
 
+def _cut_unclosed_comment(fragment: str) -> str:
+    """`fragment` up to a `<!--` that is never closed: a browser hides everything after it (and
+    CommonMark makes a block opened by `<!--` run to the end of the document), while Python's
+    HTMLParser would hand the hidden words back as data."""
+    at = 0
+    while (start := fragment.find("<!--", at)) >= 0:
+        body = start + 4
+        if fragment.startswith(">", body) or fragment.startswith("->", body):
+            at = body + 1  # "<!-->" and "<!--->" are empty comments, closed at once
+            continue
+        end = fragment.find("-->", body)
+        if end < 0:
+            return fragment[:start]
+        at = end + 3
+    return fragment
+
+
 @lru_cache(maxsize=64)
 def html_text(fragment: str) -> _HtmlText:
     parser = _HtmlText()
     try:
-        parser.feed(fragment)
+        parser.feed(_cut_unclosed_comment(fragment))
         parser.close()
     except Exception:  # noqa: BLE001 -- malformed HTML: what was read so far
         pass

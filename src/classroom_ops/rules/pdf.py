@@ -6,14 +6,21 @@ body text precedes the heading on it. A report with no such heading has every pa
 
 The References heading is the one a reader finds above the references, not a line of a table of
 contents: pages that read as a table of contents (several lines ending in page numbers or dot
-leaders) are never searched for headings, and where "References" appears more than once, the one
-followed by reference entries (a year, or "[1]") counts, else the last. A TOC line is never a
-section heading either.
+leaders) are never searched for headings, and where "References" appears more than once, the
+first one after which the document is reference entries (a year, or "[1]") up to the end or an
+appendix counts: a fake heading and entry above more pages of body text hides none of them. A
+TOC line is never a section heading either. Text a reader cannot see (render mode 3 or 7, or
+drawn outside the page's visible box; see pdf_visible.py) is not read at all: rules count what
+a reader sees (white-on-white text is still read).
 
 Reading is bounded per file, and a bound ends in a finding, never in a stalled job: a page whose
 drawing instructions inflate past MAX_CONTENT_BYTES is not parsed (a 73 KB file of 30 pages
-sharing one 24 MB stream took minutes), pages sharing one content stream are read once, and
-reading stops after MAX_SECONDS.
+sharing one 24 MB stream took minutes), pages sharing one content stream are read once, reading
+stops after MAX_SECONDS, and
+judging the text that was read (finding References, the table of contents and the headings) has
+a second MAX_SECONDS budget, checked line by line; the end of either is a `too_complex` finding.
+Each pattern is linear, and lines too long to be a heading or a contents entry are not matched at
+all, so no single line can outlast the budget.
 
 Headings are found line by line in the extracted text: a line that begins, after any numbering
 ("1 Introduction", "2. Related Work", "IV. EXPERIMENTS"), with the section's words, starts with a
@@ -36,6 +43,7 @@ from dataclasses import dataclass, field
 
 from classroom_ops.model import Deliverable, Finding
 from classroom_ops.rules.kinds import describe, sniff
+from classroom_ops.rules.pdf_visible import visible_text
 from classroom_ops.rules.text import plain
 from classroom_ops.rules.titles import same, strip_numbering, title_words, word_count
 
@@ -61,7 +69,16 @@ class PdfText:
     limit: str = ""  # why reading stopped or skipped pages, for the finding
 
 
-def read(data: bytes) -> PdfText:
+class OutOfTime(Exception):
+    """The file's time budget ran out after reading, while judging its text."""
+
+
+def _budget(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise OutOfTime
+
+
+def read(data: bytes, deadline: float | None = None) -> PdfText:
     """Open `data` with pypdf, quietly and defensively, and extract the text of the first pages."""
     logger = logging.getLogger("pypdf")
     level = logger.level
@@ -69,7 +86,7 @@ def read(data: bytes) -> PdfText:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return _read(data)
+            return _read(data, deadline)
     finally:
         logger.setLevel(level)
 
@@ -99,7 +116,7 @@ def openable(data: bytes) -> str | None:
     return None
 
 
-def _read(data: bytes) -> PdfText:
+def _read(data: bytes, deadline: float | None) -> PdfText:
     import pypdf  # imported here so Markdown-only courses never pay for it
 
     try:
@@ -121,7 +138,8 @@ def _read(data: bytes) -> PdfText:
     if pages == 0:
         return PdfText(problem="unreadable", detail="no pages")
     doc = PdfText(pages=pages)
-    deadline = time.monotonic() + MAX_SECONDS
+    if deadline is None:
+        deadline = time.monotonic() + MAX_SECONDS
     by_stream: dict[object, str] = {}  # pages drawing the same content stream: read once
     for i in range(min(pages, MAX_PAGES_READ)):
         if time.monotonic() > deadline:
@@ -143,7 +161,7 @@ def _read(data: bytes) -> PdfText:
                              "MB of drawing instructions, so its text was not read")
                 text = ""
             else:
-                text = (page.extract_text() or "")[:MAX_TEXT_PER_PAGE]
+                text = visible_text(page, reader)[:MAX_TEXT_PER_PAGE]
             if key is not None:
                 by_stream[key] = text
             doc.texts.append(text)
@@ -200,36 +218,97 @@ class Layout:
     body: list[str]  # text of each body page (the last one cut at References)
 
 
-_TOC_LINE = re.compile(r"(?:\.\s*){3,}\s*\d{1,4}\s*$|(?:\.\s?){3,}|\S\s+\d{1,4}\s*$")
+# Linear on any line: no two adjacent quantifiers can take the same characters (the former
+# "(?:\.\s*){3,}\s*\d" let a line of dots and 2,000-space runs stall a check for minutes), and
+# lines longer than _TOC_LINE_MAX are never table-of-contents entries, so they are not matched.
+_TOC_LINE = re.compile(r"(?:\.\s*){3,}\d{1,4}\s*$|(?:\.\s?){3,}|\S\s+\d{1,4}\s*$")
+_TOC_LINE_MAX = 300
 _TOC_DOTS = re.compile(r"(?:\.\s?){4,}")
 _REFERENCE_ENTRY = re.compile(r"\b(?:19|20)\d{2}[a-z]?\b|^\s*\[\d+\]")
 _TOC_MIN_LINES = 3
+_LINES_PER_ENTRY = 8  # a reference wraps over 2-4 lines, each entry has a year or "[n]"
+_APPENDIX_LOOK = 5  # an appendix heading is among the first lines of its page
+_APPENDIX_LETTER = re.compile(r"^\s*(?:Appendix\s+)?[A-H](?:\.\d+)*[.:]?\s+[A-Z]")
 TOC_PAGES = 3  # a table of contents is at the front; later pages of figures are not one
 
 
-def is_toc_page(text: str) -> bool:
+def is_toc_page(text: str, deadline: float | None = None) -> bool:
     """A table of contents: several lines that end in a page number or have dot leaders."""
     lines = _lines(text)
-    hits = sum(1 for ln in lines if _TOC_LINE.search(ln) and _HAS_LETTER.search(ln))
+    hits = 0
+    for ln in lines:
+        _budget(deadline)
+        if len(ln) <= _TOC_LINE_MAX and _TOC_LINE.search(ln) and _HAS_LETTER.search(ln):
+            hits += 1
     title = any(same(ln, t) for ln in lines[:5] for t in ("Contents", "Table of Contents"))
     return hits >= _TOC_MIN_LINES and (title or hits * 2 >= len(lines))
 
 
-def _references_at(texts: list[str], toc: set[int]) -> tuple[int, int] | None:
-    """(page, line) of the References heading that heads the references."""
-    found = [(p, n) for p, text in enumerate(texts) if p not in toc
-             for n, ln in enumerate(_lines(text)) if any(same(ln, t) for t in REFERENCE_TITLES)]
+def _is_appendix(line: str) -> bool:
+    """What may follow the references without counting: "Appendix", "Appendix A: Proofs",
+    "Supplementary Material", "A Proof of Theorem 1", "NeurIPS Paper Checklist"."""
+    words = title_words(line)
+    if not words or len(words) > 10:
+        return False
+    if words[0] in ("appendix", "appendice", "supplementary", "supplemental") or \
+            "checklist" in words:
+        return True
+    return bool(_APPENDIX_LETTER.match(line))
+
+
+def _reads_as_references(lines: list[str]) -> bool:
+    """A page of a bibliography: reference entries (a year, "[1]") at least every few lines."""
+    entries = sum(1 for ln in lines if _REFERENCE_ENTRY.search(ln))
+    return entries >= 1 and entries * _LINES_PER_ENTRY >= len(lines)
+
+
+def _tails(pages: list[list[str]], ok, deadline: float | None) -> list[bool]:
+    """tails[q]: every page from q on, up to the end or an appendix, satisfies `ok`."""
+    tails = [True] * (len(pages) + 1)
+    for q in range(len(pages) - 1, -1, -1):
+        _budget(deadline)
+        lines = pages[q]
+        appendix = any(_is_appendix(ln) for ln in lines[:_APPENDIX_LOOK])
+        tails[q] = appendix or (ok(lines) and tails[q + 1])
+    return tails
+
+
+def _references_at(texts: list[str], toc: set[int],
+                   deadline: float | None = None) -> tuple[int, int] | None:
+    """(page, line) of the References heading that heads the references: the first one
+    followed by entries after which the document is reference entries up to the end or an
+    appendix (so a fake heading with a fake entry above pages of body text is passed over: it
+    was not the heading of the references, and a heading repeated on each page of the
+    bibliography counts from its first page); with none such, the last heading followed by
+    nothing but an appendix (a draft's last line); None when body text follows every one."""
+    pages = []
+    found = []
+    for p, text in enumerate(texts):
+        pages.append(_lines(text))
+        if p in toc:
+            continue
+        for n, ln in enumerate(pages[-1]):
+            _budget(deadline)
+            if len(ln) <= _TOC_LINE_MAX and any(same(ln, t) for t in REFERENCE_TITLES):
+                found.append((p, n))
+    if not found:
+        return None
+    refs_after = _tails(pages, lambda lines: not lines or _reads_as_references(lines), deadline)
     for p, n in found:
-        after = _lines(texts[p])[n + 1:] + (_lines(texts[p + 1]) if p + 1 < len(texts) else [])
-        if any(_REFERENCE_ENTRY.search(ln) for ln in after[:8]):
+        after = pages[p][n + 1:] + (pages[p + 1] if p + 1 < len(pages) else [])
+        if refs_after[p + 1] and any(_REFERENCE_ENTRY.search(ln) for ln in after[:8]):
             return p, n
-    return found[-1] if found else None
+    nothing_after = _tails(pages, lambda lines: not lines, deadline)
+    for p, n in reversed(found):
+        if nothing_after[p + 1]:
+            return p, n
+    return None
 
 
-def layout(doc: PdfText) -> Layout:
+def layout(doc: PdfText, deadline: float | None = None) -> Layout:
     running = _running_lines(doc.texts)
-    toc = {p for p, t in enumerate(doc.texts[:TOC_PAGES]) if is_toc_page(t)}
-    at = _references_at(doc.texts, toc)
+    toc = {p for p, t in enumerate(doc.texts[:TOC_PAGES]) if is_toc_page(t, deadline)}
+    at = _references_at(doc.texts, toc, deadline)
     if at is None:
         return Layout(doc.pages, None, list(doc.texts))
     p, n = at
@@ -252,7 +331,8 @@ def is_heading(line: str, section: str) -> bool:
     return title_words(_RUN_IN.split(strip_numbering(line), maxsplit=1)[0]) == want
 
 
-def headings_found(pages: list[str], sections: tuple[str, ...]) -> dict[str, int]:
+def headings_found(pages: list[str], sections: tuple[str, ...],
+                   deadline: float | None = None) -> dict[str, int]:
     """Required sections found in the body, with the 1-based page of their first heading.
 
     Only the body is searched: bibliography entries ("Methods for scaling. In NeurIPS") look
@@ -260,10 +340,11 @@ def headings_found(pages: list[str], sections: tuple[str, ...]) -> dict[str, int
     """
     found: dict[str, int] = {}
     for p, text in enumerate(pages):
-        if p < TOC_PAGES and is_toc_page(text):
+        if p < TOC_PAGES and is_toc_page(text, deadline):
             continue  # "3 Experiments ..... 5" lists a heading; it is not one
         for ln in _lines(text):
-            if len(ln) > 300 or _TOC_DOTS.search(ln):
+            _budget(deadline)
+            if len(ln) > _TOC_LINE_MAX or _TOC_DOTS.search(ln):
                 continue
             for s in sections:
                 if s not in found and is_heading(ln, s):
@@ -288,7 +369,8 @@ def check(path: str, data: bytes, d: Deliverable, milestone: str = "") -> list[F
                 expected="a PDF document",
             )
         ]
-    doc = read(data)
+    deadline = time.monotonic() + MAX_SECONDS
+    doc = read(data, deadline)
     if doc.problem == "encrypted":
         return [
             finding(
@@ -309,16 +391,18 @@ def check(path: str, data: bytes, d: Deliverable, milestone: str = "") -> list[F
             )
         ]
     out: list[Finding] = []
-    if doc.limit:
-        out.append(
-            finding(
-                "too_complex",
-                f"{path} could not be read within the checker's bounds: {doc.limit}. Export "
-                "the document again as an ordinary PDF (from LaTeX or Word) and push it.",
-                found=doc.limit,
-                expected="a PDF that can be read in seconds",
-            )
+
+    def too_complex(limit: str) -> Finding:
+        return finding(
+            "too_complex",
+            f"{path} could not be read within the checker's bounds: {limit}. Export "
+            "the document again as an ordinary PDF (from LaTeX or Word) and push it.",
+            found=limit,
+            expected="a PDF that can be read in seconds",
         )
+
+    if doc.limit:
+        out.append(too_complex(doc.limit))
     if not doc.limit and not any(t.strip() for t in doc.texts):
         # Scanned pages: counts and headings would be guesses, so say only what is certain.
         out.append(
@@ -333,7 +417,21 @@ def check(path: str, data: bytes, d: Deliverable, milestone: str = "") -> list[F
         if d.min_pages is not None and doc.pages < d.min_pages:
             out.append(_min_pages(finding, path, doc.pages, None, d.min_pages))
         return out
-    lay = layout(doc)
+    try:
+        # Judging gets its own budget: a file read slowly but completely is still judged.
+        _judge(finding, path, doc, d, out, time.monotonic() + MAX_SECONDS)
+    except OutOfTime:
+        # Findings already made stand; what was not judged is said, not guessed (once).
+        if not doc.limit:
+            out.append(too_complex(f"judging its text took more than {MAX_SECONDS:.0f} "
+                                   "seconds, so some rules were not checked"))
+    return out
+
+
+def _judge(finding, path: str, doc: PdfText, d: Deliverable, out: list[Finding],
+           deadline: float) -> None:
+    """Page, heading and word rules, appended to `out` one by one as they are judged."""
+    lay = layout(doc, deadline)
     if d.max_pages is not None and lay.content_pages > d.max_pages:
         if lay.references_page is None:
             msg = (
@@ -351,7 +449,7 @@ def check(path: str, data: bytes, d: Deliverable, milestone: str = "") -> list[F
     if d.min_pages is not None and lay.content_pages < d.min_pages:
         out.append(_min_pages(finding, path, lay.content_pages, lay.references_page, d.min_pages))
     if d.sections:
-        found = headings_found(lay.body, d.sections)
+        found = headings_found(lay.body, d.sections, deadline)
         have = [s for s in d.sections if s in found]
         listed = ", ".join(have) if have else "none of the required headings"
         for s in d.sections:
@@ -386,8 +484,6 @@ def check(path: str, data: bytes, d: Deliverable, milestone: str = "") -> list[F
                 expected=f"<= {d.max_words}",
             )
         )
-    return out
-
 
 def _min_pages(finding, path: str, pages: int, refs: int | None, minimum: int) -> Finding:
     where = " before References" if refs else ""
