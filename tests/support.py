@@ -32,3 +32,35 @@ def settle_scaffold(course_dir: Path, org: str = "dls-fall-2026") -> None:
     with (course_dir / "roster.csv").open("a", encoding="utf-8") as f:
         f.write("Équipe Été,alice-ng\nÉquipe Été,bruno-diaz\nÉquipe Été,chen-li\n"
                 "Sparse Squad,dana-ok\nSparse Squad,eli-ross\nSparse Squad,fay-moss\n")
+
+
+# -- test doubles of the GitHub adapter: checked against its written contract ------------------
+def adapter_methods() -> dict:
+    """The adapter's Protocol (classroom_ops.adapter.protocol.GitHubAPI): name -> signature."""
+    import inspect
+
+    from classroom_ops.adapter.protocol import GitHubAPI
+
+    return {name: inspect.signature(fn) for name, fn in vars(GitHubAPI).items()
+            if inspect.isfunction(fn) and not name.startswith("_")}
+
+
+def double_differences(double, methods: dict | None = None) -> list[str]:
+    """What a class has that the Protocol does not, or has differently: a double may leave
+    annotations out, but its methods' names, parameters, kinds and defaults must be the
+    adapter's, so a renamed or reshaped adapter call breaks the double's tests too."""
+    import inspect
+
+    methods = adapter_methods() if methods is None else methods
+    out = []
+    for name, fn in inspect.getmembers(double, inspect.isfunction):
+        if name.startswith("_"):
+            continue
+        if name not in methods:
+            out.append(f"{name}: not in the Protocol")
+            continue
+        want = [(p.name, p.kind, p.default) for p in methods[name].parameters.values()]
+        have = [(p.name, p.kind, p.default) for p in inspect.signature(fn).parameters.values()]
+        if want != have:
+            out.append(f"{name}: {inspect.signature(fn)} is not {methods[name]}")
+    return out

@@ -7,17 +7,15 @@ every other line) and keeps the exit code, so a script behaves the same with and
 
 from __future__ import annotations
 
-import os
 import sys
 import traceback
-from dataclasses import dataclass
-from pathlib import Path
 
 import click
 
 from . import __version__
-from .errors import EXIT_PROBLEMS, EXIT_USAGE, ClassroomOpsError, UsageError
-from .output import Reporter, begin_run, redact, secret, writes_done
+from .errors import EXIT_PROBLEMS, EXIT_USAGE, ClassroomOpsError
+from .output import Reporter, begin_run, redact, writes_done
+from .session import Settings, default_settings
 
 EPILOG = """\b
 Examples:
@@ -29,25 +27,6 @@ Examples:
 The token comes from GITHUB_TOKEN or GH_TOKEN, never from a flag.
 Exit codes: 0 success, 1 problems found or items failed, 2 usage or configuration error.
 """
-
-
-@dataclass
-class Settings:
-    config: str
-    api_url: str
-    verbose: int
-    debug: bool
-    cache_dir: str | None = None
-
-    def token(self) -> str:
-        # Stripped: a token pasted into a secret often keeps its newline, which no header may
-        # hold (and an error quoting the header would then print the token).
-        tok = secret(os.environ.get("GITHUB_TOKEN") or "") or secret(
-            os.environ.get("GH_TOKEN") or "")
-        if not tok:
-            raise UsageError("no token: set GITHUB_TOKEN (or GH_TOKEN) to a token that can "
-                             "administer the course's organization")
-        return tok
 
 
 def _set(name: str):
@@ -82,14 +61,9 @@ def common_options(f):
     return f
 
 
-def _default_settings() -> Settings:
-    api = os.environ.get("GITHUB_API_URL") or "https://api.github.com"
-    return Settings(config="classroom.yml", api_url=api.rstrip("/"), verbose=0, debug=False)
-
-
 class _Group(click.Group):
     def make_context(self, info_name, args, parent=None, **extra):
-        extra.setdefault("obj", _default_settings())
+        extra.setdefault("obj", default_settings())
         return super().make_context(info_name, args, parent=parent, **extra)
 
 
@@ -176,6 +150,3 @@ def main(argv: list[str] | None = None) -> None:
         code = EXIT_PROBLEMS
     sys.exit(code if isinstance(code, int) else 0)
 
-
-def config_path(ctx: click.Context) -> Path:
-    return Path(ctx.find_object(Settings).config)

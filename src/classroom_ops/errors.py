@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from .output import redact
 
-EXIT_OK = 0
 EXIT_PROBLEMS = 1  # the job ran but found problems, or some items failed
 EXIT_USAGE = 2  # usage or configuration error
 

@@ -47,7 +47,6 @@ class Push:
     before: str
     after: str
     actor: str
-    activity_type: str
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,6 @@ class RequestStats:
     reads: int = 0
     writes: int = 0
     retries: int = 0
-    not_modified: int = 0  # answered 304 from the ETag cache: free of primary rate limit
     waited: float = 0.0
     by_status: dict[int, int] = field(default_factory=dict)
 

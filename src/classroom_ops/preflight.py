@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .adapter import GitHub
+from .adapter import GitHubAPI
 from .errors import MissingPermission, NotFound, PermissionDenied, UsageError
 
 
-def require_owner(gh: GitHub, org: str, why: str) -> str:
+def require_owner(gh: GitHubAPI, org: str, why: str) -> str:
     """The token's login, after checking it may administer `org` (one clear message if not).
 
     A token without a user (403 "Resource not accessible by integration" on `GET /user`) is an
@@ -14,10 +14,10 @@ def require_owner(gh: GitHub, org: str, why: str) -> str:
     the workflow's repository and never gives organization permissions. Only the first can list
     the organization's teams (organization permission `members`), so that read tells them apart;
     GitHub offers no cheaper proof a workflow token could not also pass."""
-    me = gh.whoami()
+    me = gh.get_login()
     if not me:
         try:
-            gh.org_teams_visible(org)
+            gh.check_teams_readable(org)
         except (NotFound, PermissionDenied, MissingPermission) as e:
             app = (f"; if it is the course's GitHub App token, {e}"
                    if isinstance(e, MissingPermission) else "")
@@ -28,7 +28,7 @@ def require_owner(gh: GitHub, org: str, why: str) -> str:
                 f"{org}) or an owner's token{app}") from None
         return ""
     try:
-        role = gh.org_role(org, me)
+        role = gh.get_org_role(org, me)
     except NotFound:
         raise UsageError(f"organization '{org}' does not exist, or {me} is not a member of it; "
                          "check course.org and that the token belongs to an owner") from None

@@ -20,14 +20,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .adapter import GitHub
-from .checks.judge import judge_files, latest
+from .adapter import GitHubAPI
+from .checks.judge import Blobs, judge_files, latest
 from .checks.ledger import Ledger
 from .checks.starter import Starters, setup_trees, team_starter
 from .errors import ClassroomOpsError, StopRun
 from .ghdata import Issue, RepoInfo, TreeEntry
 from .model import Course, Finding, Milestone, Team
 from .rules import neutralize, render_finding_markdown
+from .team_issues import close_with_comment, find_marked
 from .timeline import format_deadline, zone
 
 LABEL = "deadline-reminder"
@@ -91,7 +92,7 @@ def _left(delta: timedelta) -> str:
 
 
 class Remind:
-    def __init__(self, gh: GitHub, course: Course, ledger: Ledger, *, now: datetime,
+    def __init__(self, gh: GitHubAPI, course: Course, ledger: Ledger, *, now: datetime,
                  before: timedelta, teams: list[Team], milestones: list[Milestone],
                  dry_run: bool = False, log: Callable[[str], None] = lambda s: None,
                  starters: Starters | None = None):
@@ -99,7 +100,7 @@ class Remind:
         self.before, self.teams, self.milestones = before, teams, milestones
         self.dry_run, self.log = dry_run, log
         self.tz = zone(course.timezone)
-        self._blobs: dict[str, bytes] = {}
+        self._blobs = Blobs(gh)
         # The deadline check's own starter judgment (checks/starter.py): an untouched starter
         # file is missing now exactly as it will be at the deadline.
         self.starters = starters
@@ -136,7 +137,7 @@ class Remind:
         work = [(t, self.due_soon(t), self.expired(t)) for t in self.teams]
         if not any(due or old for _, due, old in work):
             return []
-        repos = self.gh.org_repos(self.course.org)
+        repos = self.gh.list_org_repos(self.course.org)
         out: list[Reminder] = []
         for team, due, old in work:
             if not (due or old):
@@ -165,13 +166,13 @@ class Remind:
             note = f"repository {self.course.org}/{self.course.repo_for(team)} not found"
             return [Reminder(team.slug, m.id, d, "error", note=note) for m, d in due]
         ref = f"refs/heads/{repo.default_branch}"
-        pushes = self.gh.pushes(repo.full_name, ref)
+        pushes = self.gh.list_pushes(repo.full_name, ref)
         head = latest(pushes, ref)
         trees: dict[str, list[TreeEntry]] = {}
 
         def read_tree(commit: str) -> list[TreeEntry]:
             if commit not in trees:
-                trees[commit] = self.gh.tree(repo.full_name, commit)
+                trees[commit] = self.gh.get_tree(repo.full_name, commit)
             return trees[commit]
         tree: list[TreeEntry] = read_tree(head.commit) if head else []
         starter = team_starter(self.starters, self.course, team,
@@ -180,7 +181,7 @@ class Remind:
         ours: dict[tuple[str, str], Issue] | None = None
         out = []
         for m, d in due:
-            findings = judge_files(m, tree, self._fetch(repo.full_name), starter)
+            findings = judge_files(m, tree, self._blobs.fetcher(repo.full_name), starter)
             r = Reminder(team.slug, m.id, d, "ready", head.commit if head else None, findings)
             sent = self._recorded(team.slug, m.id, d)
             if not findings:
@@ -221,20 +222,8 @@ class Remind:
                 return e
         return None
 
-    def _fetch(self, full: str):
-        def fetch(entry: TreeEntry) -> bytes:
-            if entry.sha not in self._blobs:
-                self._blobs[entry.sha] = self.gh.blob(full, entry.sha)
-            return self._blobs[entry.sha]
-        return fetch
-
     def _ours(self, full: str) -> dict[tuple[str, str], Issue]:
-        found = {}
-        for issue in self.gh.issues(full, labels=[LABEL]):
-            mk = parse_marker(issue.body)
-            if mk:
-                found[mk] = issue
-        return found
+        return find_marked(self.gh, full, LABEL, parse_marker)
 
     def _open(self, repo: RepoInfo, m: Milestone, due: datetime, r: Reminder) -> Issue:
         due_text = format_deadline(due, self.tz)
@@ -262,10 +251,8 @@ class Remind:
                     "what was pushed by then, and opens an issue of its own if anything is "
                     "missing. Closing this reminder.")
         # After a crash between the comment and the close, the rerun must not comment twice.
-        if not any(mark in c for c in self.gh.comments(repo.full_name, number)):
-            self.gh.comment(repo.full_name, number, text, marker=mark)
-        self.gh.edit_issue(repo.full_name, number, state="closed",
-                           state_reason="completed" if commit else "not_planned")
+        close_with_comment(self.gh, repo.full_name, number, text, mark,
+                           reason="completed" if commit else "not_planned")
         self.ledger.event(kind="reminder_closed", team=team.slug,
                           milestone=m.id, due=due.isoformat(), issue=number,
                           at=self.now.isoformat())

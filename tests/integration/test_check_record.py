@@ -238,7 +238,7 @@ def test_a_second_check_while_one_runs_writes_nothing(instructors):
     env, sb = instructors, instructors.sandbox
     after_deadline(env)
     gh = GitHub(sb.api_url, env.tokens["prof-lee"], write_delay=0)
-    other = Lease(gh, "dls/instructors", scope="all", now=gh.server_time())
+    other = Lease(gh, "dls/instructors", scope="all", now=gh.get_server_time())
     other.acquire()  # a run in progress (the schedule)
     sb.clear_requests()
     res = check(env, "--milestone", "proposal", "--lease", "dls/instructors")
@@ -259,7 +259,7 @@ def test_a_second_check_while_one_runs_writes_nothing(instructors):
 def test_two_checks_that_start_together_both_stop(instructors):
     env, sb = instructors, instructors.sandbox
     gh = GitHub(sb.api_url, env.tokens["prof-lee"], write_delay=0)
-    now = gh.server_time()
+    now = gh.get_server_time()
     rival = Lease(gh, "dls/instructors", scope="all", now=now)
 
     class Racing(GitHub):
@@ -268,7 +268,7 @@ def test_two_checks_that_start_together_both_stop(instructors):
         def set_ref(self, *a, **k):
             super().set_ref(*a, **k)
             rival.held = False
-            sha = gh.matching_refs("dls/instructors", "heads/")
+            sha = gh.list_matching_refs("dls/instructors", "heads/")
             rival.gh.set_ref("dls/instructors", rival.ref, next(iter(sha.values()))[1],
                              exists=False)
             rival.held = True

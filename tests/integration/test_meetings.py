@@ -59,8 +59,13 @@ def say(env, login, team, body):
 
 
 def answers(issue) -> list[str]:
-    return [c.body.split("\n", 1)[1] for c in issue.get_comments()
-            if c.body.startswith("<!-- classroom-ops:answer") and c.user.login == "prof-lee"]
+    """The answers in the tool's one answers comment (there is exactly one, kept up to date)."""
+    ours = [c.body for c in issue.get_comments()
+            if c.body.startswith("<!-- classroom-ops:answers") and c.user.login == "prof-lee"]
+    if not ours:
+        return []
+    [body] = ours
+    return [line.split("): ", 1)[1] for line in body.splitlines() if line.startswith("- ")]
 
 
 def test_booking_race_signoff_and_missing(course):
@@ -116,13 +121,20 @@ def test_booking_race_signoff_and_missing(course):
     assert "| 2 | Mon 26 Oct 10:30 EDT, 30 min, <https://meet.example/dls>, with prof-lee | " \
            "taken |" in booking(env, "sparse-squad").body
 
-    booked = say(env, "bob", "sparse-squad", "/book 1")
-    # A teammate pastes the tool's answer marker: the answer to bob is not silenced.
-    say(env, "carol", "sparse-squad", f"<!-- classroom-ops:answer comment={booked.id} -->\nok")
+    say(env, "bob", "sparse-squad", "/book 1")
+    # A teammate pastes the marker of the tool's answers comment: it is not taken for ours.
+    say(env, "carol", "sparse-squad", "<!-- classroom-ops:answers milestone=midpoint -->\nok")
     sb.set_clock(at("2026-10-12T10:02:00-04:00"))
+    sb.clear_requests()
     assert sync(env).code == 0
     assert states(env)["sparse-squad"]["slot"] == 1
-    assert answers(booking(env, "sparse-squad"))[-1].startswith("Booked: slot 1, Mon 26 Oct")
+    assert answers(booking(env, "sparse-squad")) == [
+        "Slot 2 was booked by another team first. Free slots now: 1, 3.",
+        "Booked: slot 1, Mon 26 Oct 10:00 EDT, 30 min, Room 3.14, with ta-kim."]
+    # The answer is the same comment, edited (the team's one answers comment, kept up to date).
+    comment_writes = [(r["method"], r["path"].rsplit("/", 1)[0]) for r in env.writes()
+                      if "/comments" in r["path"]]
+    assert comment_writes == [("PATCH", "/repos/dls/final-sparse-squad/issues/comments")]
     # Nothing new: a rerun writes nothing.
     sb.set_clock(at("2026-10-12T11:00:00-04:00"))
     sb.clear_requests()

@@ -64,12 +64,23 @@ def test_repeated_hour_takes_the_first_occurrence():
     assert moment.utcoffset() == timedelta(hours=-4)
 
 
-@pytest.mark.parametrize("text", ["next friday", "week 0", "week 3 funday", "2026-02-30",
-                                  "2026-10-09 25:00", ""])
-def test_unreadable_deadlines_say_what_would_work(text):
+FORMS = ("write 'week 6', 'week 14 monday 09:00', '2026-10-09', '2026-10-09 23:59', "
+         "'2026-10-09 AoE' or an ISO 8601 time with offset")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("next friday", f"cannot read the deadline 'next friday'; {FORMS}"),
+    ("week 0", "'week 0': weeks count from 1"),
+    ("week 3 funday", "'week 3 funday': 'funday' is not a weekday; write e.g. 'week 14 monday'"),
+    ("2026-02-30", "'2026-02-30': 2026-02-30 is not a calendar date"),
+    ("2026-10-09 25:00", "'2026-10-09 25:00': '25:00' is not a time of day like 23:59"),
+    ("", f"cannot read the deadline ''; {FORMS}"),
+])
+def test_unreadable_deadlines_say_what_would_work(text, message):
+    """The whole message, exactly: what was written, and what would work."""
     with pytest.raises(DeadlineError) as e:
         r(text)
-    assert text in str(e.value) or "weeks count from 1" in str(e.value)
+    assert str(e.value) == message
 
 
 def test_durations():

@@ -1,18 +1,29 @@
-"""The narrow GitHub interface the commands talk to.
-
-Each method is one GitHub operation with plain values in and out (see types.py), so commands and
-their tests never see PyGithub. Creates pass a `probe` to the transport, so a create that failed
+"""The one implementation of the adapter's interface (protocol.GitHubAPI, which says what each
+call costs): each method is one GitHub operation with plain values in and out (ghdata.py), so
+workflows and their tests never see PyGithub. Creates pass a `probe` to the transport, so a create that failed
 with a 5xx is looked up before it is ever tried again.
 """
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from urllib.parse import quote
 
 from ..errors import GitHubError, MissingPermission, NotFound, PermissionDenied
-from ..ghdata import Comment, Invitation, Issue, Push, RepoInfo, TeamInfo, Thread, TreeEntry
+from ..ghdata import (
+    Comment,
+    Invitation,
+    Issue,
+    Push,
+    RepoInfo,
+    RequestStats,
+    TeamInfo,
+    Thread,
+    TreeEntry,
+)
 from .transport import Transport
 
 
@@ -59,11 +70,11 @@ class GitHub:
         self.api_url = self.t.api_url
 
     @property
-    def stats(self):
+    def stats(self) -> RequestStats:
         return self.t.stats
 
     # -- identity and organization ------------------------------------------------------------
-    def whoami(self) -> str | None:
+    def get_login(self) -> str | None:
         """The token's user, or None for a token without one: GitHub answers `GET /user` with
         403 "Resource not accessible by integration" for installation tokens (a GitHub App's,
         and also a workflow's own GITHUB_TOKEN: callers must still prove what it may do)."""
@@ -76,14 +87,14 @@ class GitHub:
             return None
         return d["login"]
 
-    def user_exists(self, login: str) -> bool:
+    def get_user_exists(self, login: str) -> bool:
         try:
             _, d = self.t.call("GET", f"/users/{quote(login)}", what=f"user {login}")
         except NotFound:
             return False
         return d.get("type") != "Organization"
 
-    def org_settings(self, org: str) -> dict:
+    def get_org_settings(self, org: str) -> dict:
         """`GET /orgs/{org}`: owners (and tokens with organization administration) also see
         settings such as `default_repository_permission`."""
         _, d = self.t.call("GET", f"/orgs/{org}", what=f"organization {org}")
@@ -93,29 +104,25 @@ class GitHub:
         self.t.call("PATCH", f"/orgs/{org}", body={"default_repository_permission": permission},
                     what=f"setting {org}'s base permission to {permission}")
 
-    def org_members(self, org: str) -> set[str]:
+    def list_org_members(self, org: str) -> set[str]:
         items = self.t.paginate(f"/orgs/{org}/members", what=f"members of {org}")
         return {d["login"] for d in items}
 
-    def org_invitations(self, org: str) -> list[Invitation]:
+    def list_org_invitations(self, org: str) -> list[Invitation]:
         """Pending invitations of the whole organization, in one paginated list."""
         items = self.t.paginate(f"/orgs/{org}/invitations", what=f"{org}'s pending invitations")
         return [i for i in map(_invitation, items) if i]
 
-    def failed_invitations(self, org: str) -> list[Invitation]:
+    def list_failed_invitations(self, org: str) -> list[Invitation]:
         """Invitations that expired or failed, in one paginated list."""
         items = self.t.paginate(f"/orgs/{org}/failed_invitations",
                                 what=f"{org}'s failed invitations")
         return [i for i in map(_invitation, items) if i]
 
-    def server_time(self) -> datetime:
+    def get_server_time(self) -> datetime:
         return self.t.server_time()
 
-    def org_exists(self, org: str) -> bool:
-        self.t.call("GET", f"/orgs/{org}", what=f"organization {org}")
-        return True
-
-    def org_role(self, org: str, login: str) -> str | None:
+    def get_org_role(self, org: str, login: str) -> str | None:
         """'admin' (owner) or 'member' if `login` is an active member of `org`; NotFound when
         the organization does not exist or `login` is not in it (GitHub does not say which)."""
         _, d = self.t.call("GET", f"/orgs/{org}/memberships/{login}",
@@ -123,7 +130,7 @@ class GitHub:
         return d.get("role") if d.get("state", "active") == "active" else None
 
     # -- repositories -------------------------------------------------------------------------
-    def org_repos(self, org: str) -> dict[str, RepoInfo]:
+    def list_org_repos(self, org: str) -> dict[str, RepoInfo]:
         items = self.t.paginate(f"/orgs/{org}/repos", {"type": "all"}, what=f"{org}'s repositories")
         return {d["name"]: _repo(d) for d in items}
 
@@ -150,25 +157,25 @@ class GitHub:
             what=f"generating {org}/{name} from {template}")
         return d if isinstance(d, RepoInfo) else _repo(d)
 
-    def edit_repo(self, full_name: str, **fields) -> RepoInfo:
+    def update_repo(self, full_name: str, **fields: Any) -> RepoInfo:
         _, d = self.t.call("PATCH", f"/repos/{full_name}", body=fields,
                            what=f"editing {full_name}")
         return _repo(d)
 
-    def collaborators(self, full_name: str) -> dict[str, str]:
+    def list_collaborators(self, full_name: str) -> dict[str, str]:
         """Everyone with access (directly, through teams, as owners): login -> role name."""
         items = self.t.paginate(f"/repos/{full_name}/collaborators", {"affiliation": "all"},
                                 what=f"who can reach {full_name}")
         return {d["login"]: _norm(d.get("role_name") or _role(d.get("permissions") or {}))
                 for d in items}
 
-    def org_owners(self, org: str) -> set[str]:
+    def list_org_owners(self, org: str) -> set[str]:
         items = self.t.paginate(f"/orgs/{org}/members", {"role": "admin"},
                                 what=f"owners of {org}")
         return {d["login"] for d in items}
 
     # -- teams --------------------------------------------------------------------------------
-    def teams(self, org: str) -> dict[str, TeamInfo]:
+    def list_teams(self, org: str) -> dict[str, TeamInfo]:
         items = self.t.paginate(f"/orgs/{org}/teams", what=f"{org}'s teams")
         return {d["slug"]: _team(d) for d in items}
 
@@ -176,16 +183,16 @@ class GitHub:
         _, d = self.t.call("GET", f"/orgs/{org}/teams/{slug}", what=f"team {slug}")
         return _team(d)
 
-    def org_teams_visible(self, org: str) -> None:
+    def check_teams_readable(self, org: str) -> None:
         """One cheap read that needs the organization permission `members` (see preflight)."""
         self.t.call("GET", f"/orgs/{org}/teams", params={"per_page": 1},
                     what=f"{org}'s teams")
 
-    def team_named(self, org: str, name: str) -> TeamInfo | None:
+    def get_team_named(self, org: str, name: str) -> TeamInfo | None:
         """The team called `name` (GitHub compares team names without case), from the list:
         its slug is GitHub's to choose, so it is never guessed here."""
         low = name.lower()
-        return next((t for t in self.teams(org).values() if t.name.lower() == low), None)
+        return next((t for t in self.list_teams(org).values() if t.name.lower() == low), None)
 
     def create_team(self, org: str, name: str, *, description: str = "",
                     repo: str | None = None, permission: str = "pull") -> TeamInfo:
@@ -193,10 +200,10 @@ class GitHub:
         if repo:
             body.update(repo_names=[repo], permission=permission)
         _, d = self.t.call("POST", f"/orgs/{org}/teams", body=body,
-                           probe=lambda: self.team_named(org, name), what=f"creating team {name}")
+                           probe=lambda: self.get_team_named(org, name), what=f"creating team {name}")
         return d if isinstance(d, TeamInfo) else _team(d)
 
-    def team_members(self, org: str, slug: str) -> set[str]:
+    def list_team_members(self, org: str, slug: str) -> set[str]:
         items = self.t.paginate(f"/orgs/{org}/teams/{slug}/members", what=f"members of {slug}")
         return {d["login"] for d in items}
 
@@ -212,7 +219,7 @@ class GitHub:
         except NotFound:
             pass  # already gone: the goal is reached
 
-    def team_repos(self, org: str, slug: str) -> dict[str, str]:
+    def list_team_repos(self, org: str, slug: str) -> dict[str, str]:
         """Repositories the team can reach: full name -> permission."""
         items = self.t.paginate(f"/orgs/{org}/teams/{slug}/repos", what=f"{slug}'s repositories")
         return {d["full_name"]: _norm(d.get("role_name") or _role(d.get("permissions") or {}))
@@ -283,7 +290,7 @@ class GitHub:
                            what=f"writing {path} in {full_name}")
         return d["commit"]["sha"]
 
-    def file_at(self, full_name: str, path: str) -> tuple[bytes, str] | None:
+    def get_file(self, full_name: str, path: str) -> tuple[bytes, str] | None:
         """A file on the default branch and its blob SHA (the contents API, one read), or None
         when there is no such file."""
         try:
@@ -295,7 +302,7 @@ class GitHub:
             return None
         return base64.b64decode(d.get("content") or ""), d["sha"]
 
-    def tree(self, full_name: str, sha: str) -> list[TreeEntry]:
+    def get_tree(self, full_name: str, sha: str) -> list[TreeEntry]:
         _, d = self.t.call("GET", f"/repos/{full_name}/git/trees/{sha}",
                            params={"recursive": 1}, what=f"files of {full_name}")
         if d.get("truncated"):
@@ -306,20 +313,20 @@ class GitHub:
         return [TreeEntry(e["path"], e["type"], e["sha"], e.get("size"), e.get("mode", ""))
                 for e in d.get("tree", [])]
 
-    def blob(self, full_name: str, sha: str) -> bytes:
+    def get_blob(self, full_name: str, sha: str) -> bytes:
         _, d = self.t.call("GET", f"/repos/{full_name}/git/blobs/{sha}", what=f"a file of "
                            f"{full_name}")
         return base64.b64decode(d.get("content") or "")
 
-    def pushes(self, full_name: str, ref: str) -> list[Push]:
+    def list_pushes(self, full_name: str, ref: str) -> list[Push]:
         """Pushes to `ref`, oldest first, with GitHub's own timestamps (PyGithub has no wrapper
         for /activity, so it goes through the requester)."""
         # Newest first: a new push changes the first page, so a cached ETag can never hide it.
         items = self.t.paginate(f"/repos/{full_name}/activity",
                                 {"ref": ref, "direction": "desc"}, what=f"pushes to {full_name}")
         out = [Push(_parse_time(d["timestamp"]), d.get("ref", ref), d.get("before") or "",
-                    d.get("after") or "", (d.get("actor") or {}).get("login", ""),
-                    d.get("activity_type", "push")) for d in reversed(items)]
+                    d.get("after") or "", (d.get("actor") or {}).get("login", ""))
+               for d in reversed(items)]
         # Oldest first; the sort is stable, so pushes within the same second keep their order.
         return sorted(out, key=lambda p: p.timestamp)
 
@@ -328,7 +335,7 @@ class GitHub:
         found = self.get_ref_object(full_name, ref)
         return found[1] if found else None
 
-    def matching_refs(self, full_name: str, prefix: str) -> dict[str, tuple[str, str]]:
+    def list_matching_refs(self, full_name: str, prefix: str) -> dict[str, tuple[str, str]]:
         """Every ref under `prefix` (`tags/submission/`), in one list: full ref name ->
         (object type, SHA); the type is `tag` for an annotated tag."""
         items = self.t.paginate(f"/repos/{full_name}/git/matching-refs/{quote(prefix)}",
@@ -347,7 +354,7 @@ class GitHub:
                     what=f"creating {full_name} {ref}")
 
     # -- issues -------------------------------------------------------------------------------
-    def issues(self, full_name: str, *, labels: list[str] | None = None,
+    def list_issues(self, full_name: str, *, labels: list[str] | None = None,
                creator: str | None = None, state: str = "all") -> list[Issue]:
         params = {"state": state}
         if labels:
@@ -366,7 +373,7 @@ class GitHub:
             return None
         return None if "pull_request" in d else _issue(d)
 
-    def assignable(self, full_name: str) -> set[str]:
+    def list_assignees(self, full_name: str) -> set[str]:
         """Logins GitHub accepts as assignees in a repository (push access, invitation
         accepted)."""
         items = self.t.paginate(f"/repos/{full_name}/assignees",
@@ -381,30 +388,17 @@ class GitHub:
             pass  # already gone: what deleting wanted
 
     def create_issue(self, full_name: str, *, title: str, body: str, labels: list[str],
-                     assignees: list[str], probe) -> Issue:
+                     assignees: list[str], probe: Callable[[], Issue | None]) -> Issue:
         _, d = self.t.call("POST", f"/repos/{full_name}/issues",
                            body={"title": title, "body": body, "labels": labels,
                                  "assignees": assignees},
                            probe=probe, what=f"opening an issue in {full_name}")
         return d if isinstance(d, Issue) else _issue(d)
 
-    def edit_issue(self, full_name: str, number: int, **fields) -> Issue:
+    def update_issue(self, full_name: str, number: int, **fields: Any) -> Issue:
         _, d = self.t.call("PATCH", f"/repos/{full_name}/issues/{number}", body=fields,
                            what=f"updating issue #{number} of {full_name}")
         return _issue(d)
-
-    def comment(self, full_name: str, number: int, body: str, *, marker: str) -> None:
-        """Comment once: after a failed attempt, the comments are searched for `marker`."""
-        def probe():
-            return True if any(marker in c for c in self.comments(full_name, number)) else None
-
-        self.t.call("POST", f"/repos/{full_name}/issues/{number}/comments", body={"body": body},
-                    probe=probe, what=f"commenting on issue #{number} of {full_name}")
-
-    def comments(self, full_name: str, number: int) -> list[str]:
-        items = self.t.paginate(f"/repos/{full_name}/issues/{number}/comments",
-                                what=f"comments on issue #{number} of {full_name}")
-        return [d.get("body") or "" for d in items]
 
     # -- archive --
     def get_ref_object(self, full_name: str, ref: str) -> tuple[str, str] | None:
@@ -419,7 +413,7 @@ class GitHub:
             return None
         return d["object"].get("type") or "commit", d["object"]["sha"]
 
-    def tag_target(self, full_name: str, sha: str) -> tuple[str, str]:
+    def get_tag_target(self, full_name: str, sha: str) -> tuple[str, str]:
         """(object type, SHA) an annotated tag object points at."""
         _, d = self.t.call("GET", f"/repos/{full_name}/git/tags/{sha}",
                            what=f"{full_name} tag {sha[:7]}")
@@ -427,42 +421,43 @@ class GitHub:
 
 
     # -- team formation (the course hub) -------------------------------------------------------
-    def threads(self, full_name: str, *, state: str = "all") -> list[Thread]:
+    def list_threads(self, full_name: str, *, state: str = "all") -> list[Thread]:
         """Issues with their authors and creation times (pull requests left out)."""
         items = self.t.paginate(f"/repos/{full_name}/issues",
                                 {"state": state, "sort": "created", "direction": "asc"},
                                 what=f"issues of {full_name}")
         return [_thread(d) for d in items if "pull_request" not in d]
 
-    def issue_comments(self, full_name: str, number: int) -> list[Comment]:
+    def list_comments(self, full_name: str, number: int) -> list[Comment]:
         items = self.t.paginate(f"/repos/{full_name}/issues/{number}/comments",
                                 what=f"comments on issue #{number} of {full_name}")
         return [_comment(d) for d in items]
 
-    def add_comment(self, full_name: str, number: int, body: str, *, probe) -> Comment:
+    def create_comment(self, full_name: str, number: int, body: str, *,
+                       probe: Callable[[], Any]) -> Comment:
         """A new comment; `probe` finds it after a failed attempt (so it is never posted twice)."""
         _, d = self.t.call("POST", f"/repos/{full_name}/issues/{number}/comments",
                            body={"body": body}, probe=probe,
                            what=f"commenting on issue #{number} of {full_name}")
         return d if isinstance(d, Comment) else _comment(d)
 
-    def edit_comment(self, full_name: str, comment_id: int, body: str) -> Comment:
+    def update_comment(self, full_name: str, comment_id: int, body: str) -> Comment:
         _, d = self.t.call("PATCH", f"/repos/{full_name}/issues/comments/{comment_id}",
                            body={"body": body}, what=f"updating a comment in {full_name}")
         return _comment(d)
 
-    def invite_by_email(self, org: str, email: str, team_ids: list[int]) -> None:
+    def create_email_invitation(self, org: str, email: str, team_ids: list[int]) -> None:
         """An organization invitation by e-mail address, into `team_ids` once accepted."""
         self.t.call("POST", f"/orgs/{org}/invitations",
                     body={"email": email, "role": "direct_member", "team_ids": team_ids},
                     what=f"inviting a student by e-mail to {org}")
 
-    def pending_invitations(self, org: str) -> list[dict]:
+    def list_pending_invitations(self, org: str) -> list[dict]:
         """Pending organization invitations: [{"login", "email"}] (either may be None)."""
         items = self.t.paginate(f"/orgs/{org}/invitations", what=f"{org}'s invitations")
         return [{"login": d.get("login"), "email": d.get("email")} for d in items]
 
-    def team_membership_state(self, org: str, slug: str, login: str) -> str | None:
+    def get_team_membership_state(self, org: str, slug: str, login: str) -> str | None:
         """'active' or 'pending' (invited, not accepted), or None when not in the team."""
         try:
             _, d = self.t.call("GET", f"/orgs/{org}/teams/{slug}/memberships/{login}",
@@ -471,7 +466,7 @@ class GitHub:
             return None
         return d.get("state", "active")
 
-    def repo_comments(self, full_name: str) -> dict[int, list[Comment]]:
+    def list_repo_comments(self, full_name: str) -> dict[int, list[Comment]]:
         """Every issue comment of a repository, oldest first, by issue number: one list for the
         whole repository instead of one request per issue."""
         items = self.t.paginate(f"/repos/{full_name}/issues/comments",
@@ -483,7 +478,7 @@ class GitHub:
             out.setdefault(number, []).append(_comment(d))
         return out
 
-    def labels(self, full_name: str) -> dict[str, str]:
+    def list_labels(self, full_name: str) -> dict[str, str]:
         """The repository's labels: name -> colour."""
         items = self.t.paginate(f"/repos/{full_name}/labels", what=f"labels of {full_name}")
         return {d["name"]: d.get("color", "") for d in items}
@@ -491,7 +486,7 @@ class GitHub:
     def create_label(self, full_name: str, name: str, color: str, description: str) -> None:
         self.t.call("POST", f"/repos/{full_name}/labels",
                     body={"name": name, "color": color, "description": description},
-                    probe=lambda: True if name in self.labels(full_name) else None,
+                    probe=lambda: True if name in self.list_labels(full_name) else None,
                     what=f"creating label {name} in {full_name}")
 
 
@@ -506,7 +501,10 @@ def _thread(d: dict) -> Thread:
 def _comment(d: dict) -> Comment:
     user = d.get("user") or {}
     return Comment(id=d["id"], author=user.get("login", ""), body=d.get("body") or "",
-                   created_at=_parse_time(d["created_at"]), author_type=user.get("type", "User"))
+                   created_at=_parse_time(d["created_at"]),
+                   updated_at=_parse_time(d.get("updated_at") or d["created_at"]),
+                   author_type=user.get("type", "User"))
+
 
 _ROLE_NAMES = {"write": "push", "read": "pull"}
 
@@ -521,14 +519,3 @@ def _role(perms: dict) -> str:
         if perms.get(role):
             return role
     return ""
-
-
-# -- meetings (issue 16): comments with their authors and times --------------------------------
-def issue_comments(gh: GitHub, full_name: str, number: int) -> list[Comment]:
-    """Every comment on an issue, oldest first, with the author GitHub records."""
-    items = gh.t.paginate(f"/repos/{full_name}/issues/{number}/comments",
-                          what=f"comments on issue #{number} of {full_name}")
-    return [Comment(id=d["id"], author=(d.get("user") or {}).get("login") or "",
-                    body=d.get("body") or "", created_at=_parse_time(d["created_at"]),
-                    updated_at=_parse_time(d.get("updated_at") or d["created_at"]))
-            for d in items]

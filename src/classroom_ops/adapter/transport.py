@@ -153,7 +153,6 @@ class Transport:
         hdrs = {k.lower(): v for k, v in (hdrs or {}).items()}
         if status == 304 and cached:
             self.etags.hits += 1
-            self.stats.not_modified += 1
             return {**hdrs, **cached[1]}, cached[2]
         try:
             data = json.loads(text) if text else None

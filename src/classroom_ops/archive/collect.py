@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from ..adapter import GitHub
+from ..adapter import GitHubAPI
 from ..checks.issue_text import human_delta
 from ..checks.judgment import Judgments
 from ..model import Course, Milestone
@@ -75,12 +75,12 @@ def project_record(course: Course, milestone: Milestone, rec: TeamRecord) -> dic
     }
 
 
-def collect_term(gh: GitHub, course: Course, milestone: Milestone, ledger: Judgments | None,
+def collect_term(gh: GitHubAPI, course: Course, milestone: Milestone, ledger: Judgments | None,
                  archive: Archive, limits: Limits,
                  on_team: Callable[[TeamRecord], None] = lambda r: None) -> Outcome:
     term = check_term(course.term)
     archive.prepare()
-    repos = gh.org_repos(course.org)
+    repos = gh.list_org_repos(course.org)
     out = Outcome()
     staged = archive.staging(term)
     try:
@@ -121,19 +121,29 @@ def collect_term(gh: GitHub, course: Course, milestone: Milestone, ledger: Judgm
                  "milestone": milestone.id, "areas": list(course.areas),
                  "teams": sorted(records, key=lambda r: r["slug"])}
         write_file(staged, INDEX, dump_json(index).encode())
-        if _same_tree(staged, archive.root / term):
-            shutil.rmtree(staged)
-        else:
-            archive.swap(staged, term)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
+    _replace(archive, staged, term)
     archive.write_zip(term)
     return out
 
 
 def _old_record(folder: Path) -> dict:
     return json.loads((folder / PROJECT).read_text(encoding="utf-8"))
+
+
+def _replace(archive: Archive, staged: Path, name: str) -> None:
+    """Swap the staged folder in for `name`, unless it holds the same files (then nothing
+    changes on disk, so a rerun leaves the archive's times and the zip alone)."""
+    try:
+        if _same_tree(staged, archive.root / name):
+            shutil.rmtree(staged)
+        else:
+            archive.swap(staged, name)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
 
 
 def _same_tree(a: Path, b: Path) -> bool:
@@ -161,13 +171,10 @@ def rebuild_outputs(archive: Archive, public: bool, area_order: list[str]) -> Ou
     try:
         for rel, data in sorted(files.items()):
             write_file(staged, rel, data)
-        if _same_tree(staged, archive.root / GALLERY_DIR):
-            shutil.rmtree(staged)
-        else:
-            archive.swap(staged, GALLERY_DIR)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
+    _replace(archive, staged, GALLERY_DIR)
     archive.write_manifest()
     out = Outcome(terms=[i["term"] for i in indexes])
     out.listed = sum(1 for k in files if k.startswith("files/"))

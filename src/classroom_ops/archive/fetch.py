@@ -20,7 +20,7 @@ import fnmatch
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..adapter import GitHub
+from ..adapter import GitHubAPI
 from ..checks.judgment import Judgments, NotACommit, counted_commit, is_current, peel
 from ..errors import GitHubError
 from ..ghdata import RepoInfo, TreeEntry
@@ -79,7 +79,7 @@ class TeamRecord:
         return self.report if self.report in self.files else None
 
 
-def find_snapshot(gh: GitHub, course: Course, team: Team, milestone: Milestone, repo: RepoInfo,
+def find_snapshot(gh: GitHubAPI, course: Course, team: Team, milestone: Milestone, repo: RepoInfo,
                   ledger: Judgments | None) -> Snapshot | None:
     entry = ledger.get(team.slug, milestone.id) if ledger is not None else None
     if entry is not None and not is_current(course, team, milestone, entry):
@@ -94,7 +94,7 @@ def find_snapshot(gh: GitHub, course: Course, team: Team, milestone: Milestone, 
     sha = submission_commit(gh, repo.full_name, f"tags/submission/{milestone.id}")
     if not sha:
         return None
-    pushes = gh.pushes(repo.full_name, f"refs/heads/{repo.default_branch}")
+    pushes = gh.list_pushes(repo.full_name, f"refs/heads/{repo.default_branch}")
     when = next((p.timestamp for p in pushes if p.after == sha), None)
     if when is None:
         return Snapshot(sha, "submitted", None, None, "tag")
@@ -103,7 +103,7 @@ def find_snapshot(gh: GitHub, course: Course, team: Team, milestone: Milestone, 
     return Snapshot(sha, "late" if late else "on_time", _iso(when), late_by, "tag")
 
 
-def _tag_note(gh: GitHub, full_name: str, mid: str, judged: str | None) -> str | None:
+def _tag_note(gh: GitHubAPI, full_name: str, mid: str, judged: str | None) -> str | None:
     """What became of the tag the check set on the judged commit (the deadline's), if it moved."""
     if not judged:  # nothing at the deadline: the check set no tag
         return None
@@ -118,7 +118,7 @@ def _tag_note(gh: GitHub, full_name: str, mid: str, judged: str | None) -> str |
             f"{judged[:7]} is collected (the next `check` restores the tag)")
 
 
-def submission_commit(gh: GitHub, full_name: str, ref: str) -> str | None:
+def submission_commit(gh: GitHubAPI, full_name: str, ref: str) -> str | None:
     """The commit `ref` names: an annotated tag (a tag object) is peeled to its commit."""
     found = gh.get_ref_object(full_name, ref)
     if found is None:
@@ -149,7 +149,7 @@ def _matches(pattern: str, entries: dict[str, TreeEntry]) -> list[TreeEntry]:
     return [entries[pattern]] if pattern in entries else []
 
 
-def fetch_team(gh: GitHub, course: Course, team: Team, milestone: Milestone, repo: RepoInfo,
+def fetch_team(gh: GitHubAPI, course: Course, team: Team, milestone: Milestone, repo: RepoInfo,
                ledger: Judgments | None, limits: Limits) -> TeamRecord:
     rec = TeamRecord(team, repo.full_name, repo.html_url)
     try:
@@ -162,7 +162,7 @@ def fetch_team(gh: GitHub, course: Course, team: Team, milestone: Milestone, rep
             return rec
         if rec.snapshot.tag_note:
             rec.problems.append(rec.snapshot.tag_note)
-        entries = {e.path: e for e in gh.tree(repo.full_name, rec.snapshot.commit)}
+        entries = {e.path: e for e in gh.get_tree(repo.full_name, rec.snapshot.commit)}
         used = 0
         for pattern in course.archive_include:
             found = _matches(pattern, entries)
@@ -194,7 +194,7 @@ def fetch_team(gh: GitHub, course: Course, team: Team, milestone: Milestone, rep
     return rec
 
 
-def _read(gh: GitHub, rec: TeamRecord, e: TreeEntry, limits: Limits, used: int) -> bytes | None:
+def _read(gh: GitHubAPI, rec: TeamRecord, e: TreeEntry, limits: Limits, used: int) -> bytes | None:
     """The blob of `e`, or None with a problem recorded for the instructors."""
     name = plain(e.path, 120)
     try:
@@ -217,7 +217,7 @@ def _read(gh: GitHub, rec: TeamRecord, e: TreeEntry, limits: Limits, used: int) 
         if why:
             rec.problems.append(f"{name} ({e.size} bytes) is {why}; not collected")
             return None
-    data = gh.blob(rec.repo, e.sha)
+    data = gh.get_blob(rec.repo, e.sha)
     why = limits.fits(len(data), used)
     if why:
         rec.problems.append(f"{name} ({len(data)} bytes) is {why}; not collected")

@@ -19,7 +19,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from ..adapter import GitHub
+from ..adapter import GitHubAPI
 from ..errors import UsageError
 from .layout import UnsafePath, safe_rel
 
@@ -61,12 +61,12 @@ def manifest_bytes(files: dict[str, bytes]) -> bytes:
     return (json.dumps(data, indent=2, sort_keys=False) + "\n").encode()
 
 
-def _owned(gh: GitHub, full: str, sha: str | None) -> set[str]:
+def _owned(gh: GitHubAPI, full: str, sha: str | None) -> set[str]:
     """The files an earlier publish wrote, from its manifest; nothing if there is none."""
     if sha is None:
         return set()
     try:
-        data = json.loads(gh.blob(full, sha))
+        data = json.loads(gh.get_blob(full, sha))
         names = data["files"]
     except (ValueError, KeyError, TypeError):
         raise UsageError(f"{full}: the gallery's manifest {OWNED} is not valid JSON; restore "
@@ -82,13 +82,13 @@ def _owned(gh: GitHub, full: str, sha: str | None) -> set[str]:
     return out
 
 
-def publish(gh: GitHub, target: str, files: dict[str, bytes], message: str,
+def publish(gh: GitHubAPI, target: str, files: dict[str, bytes], message: str,
             dry_run: bool = False) -> PublishResult:
     full, prefix = parse_target(target)
     repo = gh.get_repo(full)
     branch = repo.default_branch
     parent = gh.get_branch_sha(full, branch)
-    there = {e.path[len(prefix) + 1:]: e.sha for e in gh.tree(full, parent)
+    there = {e.path[len(prefix) + 1:]: e.sha for e in gh.get_tree(full, parent)
              if e.type == "blob" and e.path.startswith(prefix + "/")}
     owned = _owned(gh, full, there.get(OWNED))
     changed = {rel: data for rel, data in sorted(files.items())

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ..errors import GitHubError
 from ..ghdata import Issue
 from ..model import Finding, Milestone
+from ..team_issues import close_with_comment, comment_once
 from ..timeline import format_deadline
 from . import issue_text
 from .judge import digest
@@ -47,7 +48,7 @@ class IssueKeeper:
         slug, full = ctx.team.slug, ctx.repo.full_name
         # Only issues the tool's login opened (whatever their labels: students can remove
         # ours), so a flood of student issues costs nothing.
-        listing = self.gh.issues(full, creator=self.c.ledger.issuer or self.me or None)
+        listing = self.gh.list_issues(full, creator=self.c.ledger.issuer or self.me or None)
         by_number = {i.number: i for i in listing}
         known = dict(self.c.ledger.issues.get(slug, {}))
         for mid, e in self.c.ledger.teams.get(slug, {}).items():
@@ -109,7 +110,7 @@ class IssueKeeper:
             if labels is not None:
                 fields["labels"] = labels
             if fields:
-                issue = self.gh.edit_issue(full, issue.number, **fields)
+                issue = self.gh.update_issue(full, issue.number, **fields)
                 ctx.issues[m.id] = issue
         self.c.ledger.record_issue(ctx.team.slug, m.id, issue.number)
         entry.issue, entry.issue_digest, entry.issue_state = issue.number, dig, "open"
@@ -121,7 +122,7 @@ class IssueKeeper:
         if not unassigned:
             return []
         if ctx.assignable is None:
-            ctx.assignable = {x.lower() for x in self.gh.assignable(ctx.repo.full_name)}
+            ctx.assignable = {x.lower() for x in self.gh.list_assignees(ctx.repo.full_name)}
         return [x for x in unassigned if x.lower() in ctx.assignable]
 
     @staticmethod
@@ -157,7 +158,7 @@ class IssueKeeper:
             except GitHubError as e:
                 if e.status != 422 or "assignee" not in str(e).lower():
                     raise
-                ctx.assignable = {x.lower() for x in self.gh.assignable(full)}
+                ctx.assignable = {x.lower() for x in self.gh.list_assignees(full)}
                 issue = create([x for x in members if x.lower() in ctx.assignable])
         if ctx.issues is None:
             ctx.issues = {}
@@ -193,19 +194,16 @@ class IssueKeeper:
                 rules_changed="rules changed" in entry.note)
             mark = issue_text.fixed_marker(m.id, commit)
             # Also when students closed the issue before fixing: the comment is the record.
-            if not any(mark in c for c in self.gh.comments(full, issue.number)):
-                self.gh.comment(full, issue.number, text, marker=mark)
+            comment_once(self.gh, full, issue.number, text, mark)
             entry.fixed_noted = commit
         if issue.state != "closed":
-            self.gh.edit_issue(full, issue.number, state="closed", state_reason="completed")
+            self.gh.update_issue(full, issue.number, state="closed", state_reason="completed")
         entry.issue, entry.issue_state = issue.number, "closed"
 
     def withdraw(self, ctx: _TeamCtx, m: Milestone, due_text: str) -> None:
         full = ctx.repo.full_name
         issue = self.ours(ctx).get(m.id)
         if issue is not None and issue.state == "open":
-            mark = issue_text.extended_marker(m.id, due_text)
-            if not any(mark in c for c in self.gh.comments(full, issue.number)):
-                self.gh.comment(full, issue.number,
-                                issue_text.extended_comment(m, due_text), marker=mark)
-            self.gh.edit_issue(full, issue.number, state="closed", state_reason="not_planned")
+            close_with_comment(self.gh, full, issue.number,
+                               issue_text.extended_comment(m, due_text),
+                               issue_text.extended_marker(m.id, due_text), reason="not_planned")

@@ -18,6 +18,24 @@ from ..provision.render import RULES_PATH
 from ..rules import evaluate, paths_needed
 from .starter import TeamStarter, git_blob_sha, is_starter
 
+
+class Blobs:
+    """File contents by blob SHA for one run. Blobs are content-addressed, so each is fetched
+    once whichever team, milestone or command reads it (check, status and reminders share this).
+    `gh` is anything with the adapter's `get_blob(full_name, sha)` (one read per blob)."""
+
+    def __init__(self, gh):
+        self.gh = gh
+        self.data: dict[str, bytes] = {}
+
+    def fetcher(self, full_name: str) -> Callable[[TreeEntry], bytes]:
+        def fetch(entry: TreeEntry) -> bytes:
+            if entry.sha not in self.data:
+                self.data[entry.sha] = self.gh.get_blob(full_name, entry.sha)
+            return self.data[entry.sha]
+        return fetch
+
+
 # Blobs larger than this are judged on their listed size only (the rules' max_size still
 # applies); nothing a student commits can make a check download gigabytes.
 MAX_FETCH = 60_000_000

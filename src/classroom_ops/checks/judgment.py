@@ -13,18 +13,32 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ..errors import UsageError
 from ..model import Course, Milestone, Team
+from .issue_text import human_delta
 from .ledger import Entry, Ledger
 
 # Judged states a ledger records, and the states a cell can show besides.
 JUDGED = ("on_time", "late", "missing", "excused")
 CELL_STATES = ("missing", "not_checked", "error", "late", "extension", "pending", "excused",
                "on_time")
+# Every state in words, said once for the terminal, Markdown, HTML and JSON readers alike.
+LABELS = {"on_time": "on time", "late": "late", "missing": "missing", "extension": "extension",
+          "pending": "pending", "not_checked": "not checked yet", "error": "error",
+          "excused": "excused"}
 MAX_TAG_DEPTH = 5
+
+
+def judged_label(state: str, late_by_seconds: int | None = None, findings: int = 0) -> str:
+    """A judged cell in words: how late, how many findings; the state's label otherwise."""
+    if state == "late":
+        return f"late {human_delta(timedelta(seconds=late_by_seconds or 0))}"
+    if state == "missing":
+        return f"missing ({findings} finding{'s' if findings != 1 else ''})"
+    return LABELS.get(state, state)
 
 
 def rules_digest(milestone: Milestone) -> str:
@@ -92,7 +106,7 @@ def peel(gh, full_name: str, kind: str, sha: str) -> str:
     for _ in range(MAX_TAG_DEPTH):
         if kind != "tag":
             break
-        kind, sha = gh.tag_target(full_name, sha)
+        kind, sha = gh.get_tag_target(full_name, sha)
     if kind != "commit":
         raise NotACommit(kind)
     return sha
@@ -104,8 +118,9 @@ class Judgments:
     `get` answers like `Ledger.get` with the judgment that counts (see `load_ledgers`)."""
 
     def __init__(self, entries: dict[tuple[str, str], Entry], warnings: list[str],
-                 paths: list[Path]):
+                 paths: list[Path], events: list[dict] | None = None):
         self.entries, self.warnings, self.paths = entries, warnings, paths
+        self.events = events or []  # every ledger's events, each once (bookings, sign-offs)
 
     def get(self, team: str, milestone: str) -> Entry | None:
         return self.entries.get((team, milestone))
@@ -130,6 +145,8 @@ def load_ledgers(paths_or_dir, course: Course, *, required: bool = True) -> Judg
     paths = ledger_paths(paths_or_dir)
     merged: dict[tuple[str, str], Entry] = {}
     warnings: list[str] = []
+    events: list[dict] = []
+    seen: set[str] = set()
     for path in paths:
         if not path.exists():
             if required:
@@ -139,6 +156,11 @@ def load_ledgers(paths_or_dir, course: Course, *, required: bool = True) -> Judg
             continue
         ledger = Ledger.load(path)
         ledger.require_course(course.org, course.term)
+        for e in ledger.events:  # a shard's ledger repeats what it was copied from
+            k = json.dumps(e, sort_keys=True, default=str)
+            if k not in seen:
+                seen.add(k)
+                events.append(e)
         for slug, ms in ledger.teams.items():
             for mid, entry in ms.items():
                 old = merged.get((slug, mid))
@@ -148,7 +170,7 @@ def load_ledgers(paths_or_dir, course: Course, *, required: bool = True) -> Judg
                     if _rank(course, slug, mid, entry) < _rank(course, slug, mid, old):
                         continue
                 merged[(slug, mid)] = entry
-    return Judgments(merged, warnings, paths)
+    return Judgments(merged, warnings, paths, events)
 
 
 def _rank(course: Course, slug: str, mid: str, e: Entry) -> tuple[bool, int, datetime]:

@@ -49,7 +49,7 @@ class Lease:
     def _leases(self) -> dict[str, int]:
         """Every lease of this scope: ref (without refs/) -> expiry (epoch seconds)."""
         out = {}
-        for ref in self.gh.matching_refs(self.repo, self.prefix):
+        for ref in self.gh.list_matching_refs(self.repo, self.prefix):
             name = ref.removeprefix("refs/")
             m = re.fullmatch(re.escape(self.prefix) + r"(\d+)-[0-9a-f]+", name)
             if m:
@@ -89,7 +89,7 @@ class Lease:
                 raise self._held(max(others))
             for ref in dead:  # a crashed run's lease, expired: tidy it away
                 self.gh.delete_ref(self.repo, ref)
-            heads = self.gh.matching_refs(self.repo, "heads/")
+            heads = self.gh.list_matching_refs(self.repo, "heads/")
             if not heads:
                 raise UsageError(f"--lease {self.repo}: the repository has no branch to point "
                                  "a lease at; push a first commit to it")

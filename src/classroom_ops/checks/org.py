@@ -17,13 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..adapter import GitHub
+from ..adapter import GitHubAPI
 from ..errors import ClassroomOpsError, StopRun, UsageError
 from ..ghdata import Issue, Push, RepoInfo, TreeEntry
 from ..model import Course, Finding, Milestone, Team
 from ..timeline import format_deadline, zone
 from .issues import IssueKeeper
-from .judge import head_at, judge_files, latest
+from .judge import Blobs, head_at, judge_files, latest
 from .judgment import NotACommit, peel, rules_digest, stale_reason
 from .ledger import Entry, Ledger
 from .starter import Starters, TeamStarter, setup_trees, team_starter
@@ -71,7 +71,7 @@ def in_shard(slug: str, shard: tuple[int, int] | None) -> bool:
 
 
 class OrgCheck:
-    def __init__(self, gh: GitHub, course: Course, ledger: Ledger, *, now: datetime,
+    def __init__(self, gh: GitHubAPI, course: Course, ledger: Ledger, *, now: datetime,
                  milestones: list[Milestone], teams: list[Team], issues: bool,
                  log: Callable[[str], None] = lambda s: None, dry_run: bool = False,
                  starters: Starters | None = None, me: str = ""):
@@ -81,7 +81,7 @@ class OrgCheck:
         self.issues_on = issues and not dry_run
         self.tz = zone(course.timezone)
         self.starters = starters
-        self._blobs: dict[str, bytes] = {}
+        self._blobs = Blobs(gh)
         self.warnings: list[str] = []
         self.notes: list[str] = []  # judged again, excused: said in the report
         self.keeper = IssueKeeper(self, me)
@@ -93,7 +93,7 @@ class OrgCheck:
         due = [m for m in self.milestones if any(
             self.course.deadline_for(t, m) <= self.now for t in self.teams)]
         judged = any(self.ledger.get(t.slug, m.id) for t in self.teams for m in self.milestones)
-        repos = self.gh.org_repos(self.course.org) if due or judged else {}
+        repos = self.gh.list_org_repos(self.course.org) if due or judged else {}
         cells: list[Cell] = []
         for team in self.teams:
             try:
@@ -140,7 +140,7 @@ class OrgCheck:
 
     def _pushes(self, ctx: _TeamCtx) -> list[Push]:
         if ctx.pushes is None:
-            ctx.pushes = self.gh.pushes(ctx.repo.full_name, ctx.branch_ref)
+            ctx.pushes = self.gh.list_pushes(ctx.repo.full_name, ctx.branch_ref)
         return ctx.pushes
 
     def _starter(self, ctx: _TeamCtx) -> TeamStarter:
@@ -152,7 +152,7 @@ class OrgCheck:
     def _setup_trees(self, ctx: _TeamCtx) -> list[dict[str, str]]:
         def tree(commit: str):
             if commit not in ctx.trees:
-                ctx.trees[commit] = self.gh.tree(ctx.repo.full_name, commit)
+                ctx.trees[commit] = self.gh.get_tree(ctx.repo.full_name, commit)
             return ctx.trees[commit]
         return setup_trees(self._pushes(ctx), ctx.branch_ref, ctx.team.members, tree)
 
@@ -160,15 +160,11 @@ class OrgCheck:
         if commit is None:
             return judge_files(m, [], self._fetch(ctx), self._starter(ctx))
         if commit not in ctx.trees:
-            ctx.trees[commit] = self.gh.tree(ctx.repo.full_name, commit)
+            ctx.trees[commit] = self.gh.get_tree(ctx.repo.full_name, commit)
         return judge_files(m, ctx.trees[commit], self._fetch(ctx), self._starter(ctx))
 
     def _fetch(self, ctx: _TeamCtx):
-        def fetch(entry: TreeEntry) -> bytes:
-            if entry.sha not in self._blobs:  # content-addressed: fetched once per run
-                self._blobs[entry.sha] = self.gh.blob(ctx.repo.full_name, entry.sha)
-            return self._blobs[entry.sha]
-        return fetch
+        return self._blobs.fetcher(ctx.repo.full_name)
 
     def _absent_at(self, ctx: _TeamCtx, deadline: datetime) -> bool:
         """Whether the team's repository did not exist yet at `deadline` (a team added in
@@ -239,7 +235,7 @@ class OrgCheck:
             return
         slug, ref = ctx.team.slug, f"tags/submission/{m.id}"
         if ctx.tags is None:  # one list per team covers every milestone's tag
-            ctx.tags = self.gh.matching_refs(ctx.repo.full_name, "tags/submission/")
+            ctx.tags = self.gh.list_matching_refs(ctx.repo.full_name, "tags/submission/")
         kind, found = ctx.tags.get(f"refs/{ref}", ("", None))
         if kind == "tag" and found:  # a student's annotated tag: judge where it points
             try:

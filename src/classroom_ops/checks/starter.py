@@ -26,6 +26,7 @@ from ..provision.render import (  # noqa: F401  (git_blob_sha, starter_manifest:
     render_team_files,
     rules_with_starter,
     starter_manifest,
+    template_source,
 )
 
 
@@ -50,8 +51,6 @@ def load_starters(course: Course) -> tuple[Starters | None, str]:
     """The course's starter from its template folder, or (None, why not). A GitHub template
     repository is not read: what provisioning pushed (the push log) says the same, once per
     team, and the App token may not reach a template kept elsewhere."""
-    from ..provision.state import template_source
-
     source = template_source(course, Path(course.source).parent)
     if source.folder is None:
         return None, ""

@@ -12,25 +12,20 @@ from ..checks.lease import Lease
 from ..checks.ledger import Ledger
 from ..checks.local import check_local
 from ..checks.org import OrgCheck, in_shard, parse_shard
-from ..checks.report import (
-    local_json,
-    local_lines,
-    local_markdown,
-    markdown,
-    table,
-    to_json,
-)
+from ..checks.report import local_json, local_lines, local_markdown, to_json
 from ..checks.starter import load_starters
 from ..ci_env import Actions
 from ..config import load_course
+from ..dashboard.markdown import markdown, table
+from ..dashboard.model import formation_json, from_cells
 from ..errors import EXIT_PROBLEMS, UsageError
 from ..fileio import write_atomic
 from ..formation.provisioning import record_registered, registered
 from ..meetings.cells import meeting_cells
 from ..output import Reporter, json_report
 from ..preflight import require_owner
+from ..session import Settings, chosen_milestones, config_path, connect, known_teams
 from ..timeline import DeadlineError, resolve, zone
-from .provision_cmd import connect
 
 DEFAULT_LEDGER = ".classroom-ops/ledger.json"
 
@@ -94,16 +89,9 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
     if fail_on not in (None, "any", "errors"):
         raise UsageError(f"--fail-on {fail_on} is for --local; the course check takes any or "
                          "errors")
-    from ..cli import Settings, config_path
-
     settings = ctx.find_object(Settings)
     course = load_course(config_path(ctx))
-    milestones = list(course.milestones)
-    if milestone:
-        if milestone not in {m.id for m in milestones}:
-            raise UsageError(f"unknown milestone {milestone!r}; milestones are: "
-                             f"{', '.join(m.id for m in milestones)}")
-        milestones = [m for m in milestones if m.id == milestone]
+    milestones = chosen_milestones(course, milestone)
     out = Reporter()
     gh = connect(settings)
     actions.mask(settings.token())
@@ -111,15 +99,12 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
     formation_ms = course.formation.milestone if course.formation else None
     # With formation, the team-formation milestone is judged per student (below), not per team.
     team_milestones = [m for m in milestones if m.id != formation_ms]
-    unknown = [t for t in teams if t not in {x.slug for x in course.teams}]
-    if unknown:
-        raise UsageError(f"unknown team {', '.join(unknown)}; teams are: "
-                         f"{', '.join(t.slug for t in course.teams)}")
+    known_teams(course, teams)
     sh = parse_shard(shard)
     chosen = [t for t in course.teams if (not teams or t.slug in teams) and in_shard(t.slug, sh)]
     me = require_owner(gh, course.org, "the deadline check reads every team repository and "
                                        "writes tags and issues, which")
-    now = server_now = gh.server_time()
+    now = server_now = gh.get_server_time()
     if at_text:
         try:
             now = resolve(at_text, tz=zone(course.timezone), start=course.start)
@@ -164,13 +149,13 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
     order = {m.id: i for i, m in enumerate(team_milestones)}
     cells.sort(key=lambda c: order[c.milestone])  # stable: teams stay in their order
     cells.sort(key=lambda c: [t.slug for t in chosen].index(c.team))
-    for line in table(course, team_milestones, cells):
+    view = from_cells(course, team_milestones, cells, now, runner.warnings, runner.notes)
+    for line in table(view):
         out.line(line)
     for w in runner.warnings:
         out.line(f"warning: {w}")
     for n in runner.notes:
         out.line(f"note: {n}")
-    md = markdown(course, team_milestones, cells, now, runner.warnings, runner.notes)
     data = to_json(course, cells, now, runner.warnings, runner.notes)
     no_team = []
     if formation_ms in {m.id for m in milestones} and (sh is None or sh[0] == 1):
@@ -179,13 +164,9 @@ def check(ctx, milestone, teams, at_text, no_issues, dry_run, shard, json_path, 
         no_team = formation_findings(gh, course, now)
         for f in no_team:
             out.line(f"{formation_ms}: {f.message} ({f.found})")
-        data["formation"] = {"milestone": formation_ms,
-                             "missing": [{"student": f.message.split(" ", 1)[0],
-                                          "found": f.found} for f in no_team]}
-        if no_team:
-            md += (f"\n### {formation_ms}: {len(no_team)} student"
-                   f"{'s' if len(no_team) != 1 else ''} in no confirmed team\n\n"
-                   + "".join(f"- {f.message} ({f.found})\n" for f in no_team))
+        view.formation, view.no_team = formation_ms, no_team
+        data["formation"] = formation_json(view)
+    md = markdown(view)
     _write_reports(actions, "classroom-ops-check", json_path, md_path, data, md)
     repo_of = {t.slug: course.repo_for(t) for t in course.teams}
     notes = [(f"{repo_of[c.team]}/{f['path']}", f"{c.team}: {c.milestone}", f.get("line"),

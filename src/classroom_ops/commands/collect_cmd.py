@@ -17,8 +17,8 @@ from ..errors import EXIT_PROBLEMS, ClassroomOpsError, UsageError
 from ..formation.provisioning import registered
 from ..output import Reporter
 from ..rules.text import plain
+from ..session import Settings, config_path, connect
 from .check_cmd import DEFAULT_LEDGER
-from .provision_cmd import connect
 
 
 def _describe(rec: TeamRecord) -> str:
@@ -57,8 +57,6 @@ def _describe(rec: TeamRecord) -> str:
 @click.pass_context
 def collect(ctx, milestone, output, public, ledger_paths, dry_run, publish_to) -> int:
     """Collect every team's final report into ARCHIVE_DIR and build the past-projects gallery."""
-    from ..cli import Settings, config_path
-
     settings = ctx.find_object(Settings)
     course = load_course(config_path(ctx))
     if dry_run and not publish_to:
@@ -147,14 +145,12 @@ def _ledgers(given: tuple[str, ...], course) -> Judgments | None:
 @click.pass_context
 def archive_repos(ctx, dry_run) -> int:
     """Make every team repository read-only (archived) at the end of term; safe to rerun."""
-    from ..cli import Settings, config_path
-
     settings = ctx.find_object(Settings)
     course = load_course(config_path(ctx))
     out = Reporter()
     gh = connect(settings)
     course = registered(gh, course)  # formation: the teams students registered in the hub
-    repos = gh.org_repos(course.org)
+    repos = gh.list_org_repos(course.org)
     counts = {"archived": 0, "already": 0, "missing": 0, "failed": 0}
     for team in course.teams:
         name = course.repo_for(team)
@@ -171,7 +167,7 @@ def archive_repos(ctx, dry_run) -> int:
             out.line(f"{full}: would archive")
         else:
             try:
-                gh.edit_repo(full, archived=True)
+                gh.update_repo(full, archived=True)
             except ClassroomOpsError as e:
                 counts["failed"] += 1
                 out.line(f"{full}: failed: {e}")

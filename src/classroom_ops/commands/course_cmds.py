@@ -14,6 +14,7 @@ from ..errors import UsageError
 from ..fileio import write_atomic
 from ..model import Course, Deliverable
 from ..output import Reporter
+from ..session import config_path
 from ..starter import render_starter
 from ..starter.scaffold import copy_starter_repo, scaffold
 from ..syllabus import read_syllabus
@@ -58,8 +59,6 @@ def timeline_lines(course: Course) -> list[str]:
 @click.pass_context
 def validate(ctx: click.Context) -> int:
     """Check the course file and print the resolved timeline."""
-    from ..cli import config_path
-
     course = load_course(config_path(ctx))
     out, err = Reporter(), Reporter(err=True)
     for w in course.warnings:

@@ -17,6 +17,7 @@ from ..formation.provisioning import registered_from_ledger
 from ..grades import build_rows, ledger_warnings
 from ..grades.formats import FORMATS, canvas_warnings, render
 from ..output import Reporter
+from ..session import config_path
 from ..timeline import DeadlineError, resolve, zone
 
 DEFAULT_LEDGER = ".classroom-ops/ledger.json"
@@ -60,8 +61,6 @@ def load_ledgers(paths: list[Path], org: str) -> Ledger:
 @click.pass_context
 def grades(ctx, out_path, fmt, milestone_ids, ledger_paths, at_text, server_url) -> int:
     """Write grades from the ledger: one row per student; no GitHub request."""
-    from ..cli import config_path
-
     course = load_course(config_path(ctx))
     known = [m.id for m in course.milestones]
     unknown = [m for m in milestone_ids if m not in known]

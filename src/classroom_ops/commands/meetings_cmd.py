@@ -18,8 +18,8 @@ from ..meetings.sync import MeetingSync, booking_issue_of, record_signoff
 from ..output import Reporter
 from ..preflight import require_owner
 from ..rules.text import plain
+from ..session import Settings, config_path, connect, known_teams
 from ..timeline import format_deadline, zone
-from .provision_cmd import connect
 
 DEFAULT_LEDGER = ".classroom-ops/ledger.json"
 
@@ -32,14 +32,6 @@ def _meeting_milestones(course, milestone: str | None):
                              f"are: {', '.join(m.id for m in meetings) or 'none'}")
         meetings = [m for m in meetings if m.id == milestone]
     return meetings
-
-
-def _teams(course, slugs):
-    unknown = [t for t in slugs if t not in {x.slug for x in course.teams}]
-    if unknown:
-        raise UsageError(f"unknown team {', '.join(unknown)}; teams are: "
-                         f"{', '.join(t.slug for t in course.teams)}")
-    return [t for t in course.teams if not slugs or t.slug in slugs]
 
 
 @click.group()
@@ -59,15 +51,13 @@ def meetings() -> None:
 @click.pass_context
 def sync(ctx, milestone, ledger_path, ics_path, json_path, dry_run) -> int:
     """Open booking issues, apply /book, /cancel and staff's /met, record sign-offs."""
-    from ..cli import Settings, config_path
-
     settings = ctx.find_object(Settings)
     course = load_course(config_path(ctx))
     chosen = _meeting_milestones(course, milestone)
     gh = connect(settings)
     require_owner(gh, course.org, "meetings sync opens and answers issues, which")
     course = registered(gh, course)  # formation: the teams students registered in the hub
-    now = gh.server_time()
+    now = gh.get_server_time()
     out = Reporter()
     runner = MeetingSync(gh, course, Ledger.load(ledger_path), now=now, milestones=chosen,
                          teams=list(course.teams), dry_run=dry_run,
@@ -105,15 +95,13 @@ def sync(ctx, milestone, ledger_path, ics_path, json_path, dry_run) -> int:
 @click.pass_context
 def signoff(ctx, team, milestone, note, ledger_path, dry_run) -> int:
     """Record that staff met the team (or saw its presentation), now by GitHub's clock."""
-    from ..cli import Settings, config_path
-
     settings = ctx.find_object(Settings)
     course = load_course(config_path(ctx))
     [m] = _meeting_milestones(course, milestone)
-    [t] = _teams(course, (team,))
+    [t] = known_teams(course, (team,))
     gh = connect(settings)
     me = require_owner(gh, course.org, "a sign-off")
-    now = gh.server_time()
+    now = gh.get_server_time()
     ledger = Ledger.load(ledger_path)
     out = Reporter()
     old = ledger.get(t.slug, m.id)

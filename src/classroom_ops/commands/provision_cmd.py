@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 import sys
-from urllib.parse import urlparse
 
 import click
 
-from ..adapter import GitHub
 from ..config import load_course
 from ..errors import EXIT_PROBLEMS, UsageError
-from ..output import Reporter, track
+from ..output import Reporter
 from ..provision import prepare
-
-
-def is_local_api(api_url: str) -> bool:
-    return (urlparse(api_url).hostname or "") in ("127.0.0.1", "localhost", "::1")
-
-
-def connect(settings, write_delay: float | None = None) -> GitHub:
-    if write_delay is None:
-        # GitHub asks for a pause between writes; a local sandbox needs none.
-        write_delay = 0.0 if is_local_api(settings.api_url) else 1.0
-    return track(GitHub(settings.api_url, settings.token(), write_delay=write_delay,
-                        cache_dir=settings.cache_dir))
+from ..session import Settings, config_path, connect, known_teams
 
 
 @click.command()
@@ -38,13 +25,11 @@ def connect(settings, write_delay: float | None = None) -> GitHub:
 def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
               write_delay: float | None) -> int:
     """Create every team's repository, team and access; rerun to reconcile roster changes."""
-    from ..cli import Settings, config_path
-
     settings = ctx.find_object(Settings)
     path = config_path(ctx)
     course = load_course(path)
     if course.formation is None:
-        _known_teams(course, teams)
+        known_teams(course, teams)
     out = Reporter()
     gh = connect(settings, write_delay)
     hub_steps: list[str] = []
@@ -60,7 +45,7 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
         refuse_unknown_students(gh, course)
         course = with_registered_teams(gh, course, early.append)
         hub_steps, hub_notes = hub_plan(gh, course)
-        _known_teams(course, teams)  # registered teams count once registration has closed
+        known_teams(course, teams)  # registered teams count once registration has closed
     run = prepare(gh, course, path.parent, list(teams) or None)
     plan = run.plan
 
@@ -130,13 +115,6 @@ def provision(ctx, dry_run: bool, teams: tuple[str, ...], yes: bool,
         out.line("rerun the same command to finish: it only does what is still missing")
         return EXIT_PROBLEMS
     return 0
-
-
-def _known_teams(course, teams: tuple[str, ...]) -> None:
-    unknown = [t for t in teams if t not in {x.slug for x in course.teams}]
-    if unknown:
-        raise UsageError(f"unknown team {', '.join(unknown)}; teams are: "
-                         f"{', '.join(t.slug for t in course.teams) or 'none yet'}")
 
 
 class _Progress:

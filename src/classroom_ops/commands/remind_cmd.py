@@ -18,8 +18,8 @@ from ..formation.provisioning import registered
 from ..output import Reporter
 from ..preflight import require_owner
 from ..reminders import Remind
+from ..session import Settings, chosen_milestones, config_path, connect, known_teams
 from ..timeline import DeadlineError, format_deadline, parse_duration, resolve, zone
-from .provision_cmd import connect
 
 DEFAULT_LEDGER = ".classroom-ops/ledger.json"
 WORDS = {"ready": "ready", "reminded": "reminded", "already": "reminded before",
@@ -47,8 +47,6 @@ WORDS = {"ready": "ready", "reminded": "reminded", "already": "reminded before",
 def remind(ctx, before_text, milestone, teams, shard, ledger_path, at_text, dry_run, json_path) -> int:
     """Remind teams, before a deadline, of what they are still missing."""
     from ..checks.ledger import Ledger
-    from ..cli import Settings, config_path
-
     settings = ctx.find_object(Settings)
     course = load_course(config_path(ctx))
     try:
@@ -57,12 +55,7 @@ def remind(ctx, before_text, milestone, teams, shard, ledger_path, at_text, dry_
         raise UsageError(f"--before: {e}") from None
     if before.total_seconds() <= 0:
         raise UsageError("--before must be longer than 0, like 48h")
-    milestones = list(course.milestones)
-    if milestone:
-        if milestone not in {m.id for m in milestones}:
-            raise UsageError(f"unknown milestone {milestone!r}; milestones are: "
-                             f"{', '.join(m.id for m in milestones)}")
-        milestones = [m for m in milestones if m.id == milestone]
+    milestones = chosen_milestones(course, milestone)
     sh = parse_shard(shard)
     if at_text and not dry_run:
         raise UsageError("--at only with --dry-run: reminders go out by GitHub's clock")
@@ -72,12 +65,9 @@ def remind(ctx, before_text, milestone, teams, shard, ledger_path, at_text, dry_
     require_owner(gh, course.org, "sending reminders reads every team repository and opens "
                                   "issues, which")
     course = registered(gh, course)  # formation: the teams students registered in the hub
-    unknown = [t for t in teams if t not in {x.slug for x in course.teams}]
-    if unknown:
-        raise UsageError(f"unknown team {', '.join(unknown)}; teams are: "
-                         f"{', '.join(t.slug for t in course.teams)}")
+    known_teams(course, teams)
     chosen = [t for t in course.teams if (not teams or t.slug in teams) and in_shard(t.slug, sh)]
-    now = gh.server_time()
+    now = gh.get_server_time()
     if at_text:
         try:
             now = resolve(at_text, tz=zone(course.timezone), start=course.start)

@@ -3,25 +3,22 @@ Markdown. Reads the ledger and the organization; writes nothing to GitHub."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import click
 
-from ..checks.judgment import ledger_paths
-from ..checks.ledger import Ledger
+from ..checks.judgment import load_ledgers
 from ..ci_env import Actions
 from ..config import load_course
-from ..dashboard import build_status, load_entries, to_json
+from ..dashboard import build_status, to_json
 from ..dashboard.html import render
-from ..dashboard.markdown import markdown
-from ..dashboard.model import LABELS, STATES
+from ..dashboard.markdown import markdown, table, totals_line
 from ..dashboard.people import not_joined, people_lines
 from ..fileio import write_atomic
 from ..formation.provisioning import registered
 from ..meetings.sync import ledger_calendar
 from ..output import Reporter, json_report
-from .provision_cmd import connect
+from ..session import Settings, config_path, connect
 
 DEFAULT_LEDGER = ".classroom-ops/ledger.json"
 
@@ -41,35 +38,29 @@ DEFAULT_LEDGER = ".classroom-ops/ledger.json"
 @click.pass_context
 def status(ctx, html_path, json_path, md_path, ledger_paths, ics_path) -> int:
     """Show where every team stands on every milestone; writes nothing to GitHub."""
-    from ..cli import Settings, config_path
-
     actions = Actions()
     settings = ctx.find_object(Settings)
     course = load_course(config_path(ctx))
     gh = connect(settings)
     course = registered(gh, course)  # formation: the teams students registered in the hub
-    formation_ms = course.formation.milestone if course.formation else None
-    if formation_ms:  # judged per student from the hub (`teams status`), not per team
-        course = dataclasses.replace(course, milestones=tuple(
-            m for m in course.milestones if m.id != formation_ms))
     paths = [Path(p) for p in ledger_paths] or [Path(DEFAULT_LEDGER)]
-    entries, warnings = load_entries(paths, course, required=bool(ledger_paths))
+    judgments = load_ledgers(paths, course, required=bool(ledger_paths))
     out = Reporter()
     actions.mask(settings.token())
-    now = gh.server_time()
-    st = build_status(gh, course, entries, now, warnings=warnings,
+    now = gh.get_server_time()
+    st = build_status(gh, course, judgments, now, warnings=judgments.warnings,
                       ledgers=[str(p) for p in paths],
                       log=out.line if settings.verbose else lambda s: None)
 
     st.not_joined = not_joined(gh, course)
-    for line in _table(st):
+    for line in table(st):
         out.line(line)
-    if formation_ms:
-        out.line(f"{formation_ms}: judged per student from the course hub, not per team: "
-                 "`classroom-ops teams status` (and `check`) list the students in no "
-                 "confirmed team")
-    total = st.counts()
-    out.line(", ".join(f"{LABELS[s]}: {total[s]}" for s in STATES if total[s]))
+    out.line(totals_line(st))
+    if st.formation:  # the team-formation milestone: no column, one line per student
+        out.line(f"{st.formation}: judged per student from the course hub, not per team"
+                 + (f"; {len(st.no_team)} in no confirmed team:" if st.no_team else ""))
+    for f in st.no_team:
+        out.line(f"{st.formation}: {f.message} ({f.found})")
     if st.not_joined:
         out.line(f"not joined yet ({len(st.not_joined)}):")
         for line in people_lines(st.not_joined):
@@ -89,7 +80,7 @@ def status(ctx, html_path, json_path, md_path, ledger_paths, ics_path) -> int:
         write_atomic(md_path, md)
         actions.output("summary", md_path)
     if ics_path:
-        cal = ledger_calendar(course, _merged(paths, course, entries), now)
+        cal = ledger_calendar(course, judgments, now)  # bookings from every ledger's events
         write_atomic(ics_path, cal)
         out.line(f"calendar: {ics_path} ({cal.count('BEGIN:VEVENT')} booked slots)")
     if html_path:
@@ -101,22 +92,3 @@ def status(ctx, html_path, json_path, md_path, ledger_paths, ics_path) -> int:
     out.line(f"{s.reads} reads, {s.writes} writes")
     return 0
 
-
-def _merged(paths: list[Path], course, entries) -> Ledger:
-    """One ledger for the calendar: the judgments as merged for the grid (sign-offs) and every
-    ledger's events (bookings; `meetings sync` keeps them in its own ledger)."""
-    merged = Ledger(Path("merged"), course.name, course.term, course.org)
-    for (slug, mid), entry in entries.items():
-        merged.put(slug, mid, entry)
-    for path in ledger_paths(paths):
-        if path.is_file():  # load_entries has read and vetted every one already
-            merged.events.extend(Ledger.load(path).events)
-    return merged
-
-
-def _table(st) -> list[str]:
-    head = ["team"] + [m.id for m in st.milestones]
-    rows = [head] + [[r.slug] + [c.label + (" (ext)" if c.extended and c.state != "extension"
-                                            else "") for c in r.cells] for r in st.teams]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-    return ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]

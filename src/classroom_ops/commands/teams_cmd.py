@@ -16,7 +16,8 @@ from ..formation.settings import STUDENTS_TEAM, Settings
 from ..formation.standing import CONFIRMED, PENDING, PROBLEM, Standing
 from ..output import Reporter
 from ..rules.text import plain
-from .provision_cmd import connect
+from ..session import Settings as CliSettings
+from ..session import config_path, connect
 
 
 @click.group()
@@ -33,13 +34,11 @@ def _settings(ctx, gh, settings_file: str | None) -> Settings:
         except (OSError, UnicodeDecodeError) as e:
             raise UsageError(f"cannot read {settings_file}: {e}") from None
         return Settings.from_json(text, settings_file)
-    from ..cli import config_path
-
     course = load_course(config_path(ctx))
     if course.formation is None:
         return Settings.from_course(course)  # raises the explanation
     try:
-        joined = tuple(sorted(gh.team_members(course.org, STUDENTS_TEAM)))
+        joined = tuple(sorted(gh.list_team_members(course.org, STUDENTS_TEAM)))
     except NotFound:
         joined = ()  # not provisioned yet
     return Settings.from_course(course, extra_students=joined)
@@ -88,7 +87,6 @@ settings_option = click.option(
 @click.pass_context
 def sync(ctx, settings_file, dry_run) -> int:
     """Answer every registration in the hub and set its label; safe to run at any time."""
-    from ..cli import Settings as CliSettings
     from ..formation.sync import sync as run_sync
 
     cli = ctx.find_object(CliSettings)
@@ -96,7 +94,7 @@ def sync(ctx, settings_file, dry_run) -> int:
     gh = connect(cli)
     Actions().mask(cli.token())
     settings = _settings(ctx, gh, settings_file)
-    me = gh.whoami()
+    me = gh.get_login()
     hub = read_hub_or_explain(gh, settings)
     st, changes = run_sync(gh, settings, me=me, dry_run=dry_run, log=out.line, hub=hub)
     _summary(out, st)
@@ -113,13 +111,12 @@ def sync(ctx, settings_file, dry_run) -> int:
 @click.pass_context
 def status(ctx, settings_file, json_path) -> int:
     """List confirmed and pending teams and the students in no team; writes nothing."""
-    from ..cli import Settings as CliSettings
 
     cli = ctx.find_object(CliSettings)
     out = Reporter()
     gh = connect(cli)
     settings = _settings(ctx, gh, settings_file)
-    st = read(gh, settings, gh.whoami())
+    st = read(gh, settings, gh.get_login())
     for r in st.teams():
         extra = f" (waiting for {', '.join(r.waiting)})" if r.state == PENDING and r.waiting \
             else ""
@@ -162,14 +159,13 @@ def _summary(out: Reporter, st: Standing) -> None:
 @click.pass_context
 def match(ctx, apply, dry_run) -> int:
     """Propose teams of the course's size for the students in no team, by shared interests."""
-    from ..cli import Settings as CliSettings
     from ..formation.match import propose
 
     cli = ctx.find_object(CliSettings)
     out = Reporter()
     gh = connect(cli)
     settings = _settings(ctx, gh, None)
-    me = gh.whoami()
+    me = gh.get_login()
     st = read(gh, settings, me)
     proposals = propose(st, settings)
     if not proposals:

@@ -1,4 +1,5 @@
-"""The status as GitHub Markdown: what the Action puts in the job summary.
+"""The one Markdown renderer of a status grid: what `status` and `check` put in the job summary
+(both build a `Status`: dashboard.model.build_status, from_cells). Also the one terminal table.
 
 Team names, milestone titles and findings pass through `neutralize` (they are written by people,
 and findings quote students' files); links are built only from GitHub's own URLs.
@@ -18,6 +19,24 @@ def _link(text: str, url: str) -> str:
     return f"[{text}]({url})" if url.startswith(("https://", "http://")) else text
 
 
+def cell_text(c: StatusCell) -> str:
+    """A cell in a terminal: its label, and "(ext)" when the team has an extension."""
+    return c.label + (" (ext)" if c.extended and c.state != "extension" else "")
+
+
+def table(status: Status) -> list[str]:
+    """The terminal grid: one row a team, one column a milestone."""
+    head = ["team"] + [m.id for m in status.milestones]
+    rows = [head] + [[r.slug] + [cell_text(c) for c in r.cells] for r in status.teams]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    return ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+
+
+def totals_line(status: Status) -> str:
+    total = status.counts()
+    return ", ".join(f"{LABELS[s]}: {total[s]}" for s in STATES if total[s])
+
+
 def cell_markdown(c: StatusCell) -> str:
     parts = [f"{SYMBOLS[c.state]} {neutralize(c.label)}"]
     if c.extended and c.state != "extension":
@@ -29,9 +48,20 @@ def cell_markdown(c: StatusCell) -> str:
     return " ".join(parts)
 
 
+def no_team_lines(status: Status) -> list[str]:
+    """Team formation's judgment: the students in no confirmed team once registration closed."""
+    n = len(status.no_team)
+    if not n:
+        return []
+    return ([f"### {neutralize(status.formation)}: {n} student{'s' if n != 1 else ''} in no "
+             "confirmed team", ""]
+            + [f"- {neutralize(f.message, 400)} ({neutralize(f.found, 200)})"
+               for f in status.no_team])
+
+
 def markdown(status: Status) -> str:
     course = status.course
-    lines = [f"## {neutralize(course.name)} ({neutralize(course.term)}): status",
+    lines = [f"## {neutralize(course.name)} ({neutralize(course.term)}): {status.title}",
              f"As of {status.when(status.at)} (GitHub's clock).", ""]
     lines.append("| team | " + " | ".join(neutralize(m.title) for m in status.milestones) + " |")
     lines.append("|---" * (len(status.milestones) + 1) + "|")
@@ -45,8 +75,7 @@ def markdown(status: Status) -> str:
         ext = f" ({m.extended} extended)" if m.extended else ""
         lines.append(f"| {neutralize(m.title)} | {status.when(m.due)}{ext} | "
                      + " | ".join(str(m.counts[s]) for s in shown) + " |")
-    total = status.counts()
-    lines += ["", ", ".join(f"{LABELS[s]}: {total[s]}" for s in STATES if total[s]), ""]
+    lines += ["", totals_line(status), ""]
     missing = [c for c in status.cells if c.state == "missing" and c.findings]
     if missing:
         lines.append("### Missing")
@@ -54,6 +83,8 @@ def markdown(status: Status) -> str:
             issue = f" ({_link(f'issue {c.issue}', c.issue_url)})" if c.issue else ""
             lines.append(f"- **{neutralize(c.team)}** / {neutralize(c.milestone)}{issue}:")
             lines.extend(f"  - {neutralize(f['message'], 400)}" for f in c.findings)
+    if status.no_team:
+        lines += ["", *no_team_lines(status)]
     unchecked = [c for c in status.cells if c.state == "not_checked"]
     if unchecked:
         lines += ["", f"{len(unchecked)} deadline(s) passed without a check in the ledger: run "
@@ -61,6 +92,12 @@ def markdown(status: Status) -> str:
     if status.not_joined:
         lines += ["", "### Not joined yet"]
         lines.extend(f"- {neutralize(line, 400)}" for line in people_lines(status.not_joined))
+    for c in status.cells:
+        if c.state == "error" or c.error:
+            lines.append(f"- error: {neutralize(c.team)} / {neutralize(c.milestone)}: "
+                         f"{neutralize(c.error or c.note, 400)}")
+    for n in status.notes:
+        lines.append(f"- note: {neutralize(n, 400)}")
     for w in status.warnings:
         lines.append(f"- warning: {neutralize(w, 400)}")
     return "\n".join(lines) + "\n"

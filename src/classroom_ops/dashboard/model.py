@@ -8,25 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import datetime
 
-from ..adapter import GitHub
-from ..checks.issue_text import human_delta
-from ..checks.judge import judge_files
-from ..checks.judgment import CELL_STATES, is_current, load_ledgers
+from ..adapter import GitHubAPI
+from ..checks.judge import Blobs, judge_files
+from ..checks.judgment import CELL_STATES, LABELS, Judgments, is_current, judged_label
 from ..checks.ledger import Entry
 from ..errors import ClassroomOpsError, StopRun
-from ..ghdata import RepoInfo, TreeEntry
-from ..model import Course, Milestone, Team
+from ..ghdata import RepoInfo
+from ..model import Course, Finding, Milestone, Team
 from ..timeline import format_deadline, zone
 from .people import people_json
 
 # Worst first: the order a "sort by this milestone" puts teams in (defined with the judgments).
 STATES = CELL_STATES
-LABELS = {"on_time": "on time", "late": "late", "missing": "missing", "extension": "extension",
-          "pending": "pending", "not_checked": "not checked yet", "error": "error",
-          "excused": "excused"}
+__all__ = ["LABELS", "STATES", "Status", "StatusCell", "build_status", "from_cells", "to_json"]
 
 
 @dataclass
@@ -49,6 +45,7 @@ class StatusCell:
     ready: int | None = None  # open milestones: deliverables already passing their rules
     total: int | None = None
     note: str = ""
+    error: str = ""  # judged, but a later step (the tag, the issue) failed
 
     @property
     def offset_hours(self) -> float | None:
@@ -96,6 +93,10 @@ class Status:
     warnings: list[str]
     ledgers: list[str]
     not_joined: list = field(default_factory=list)  # people.NotJoined, set by the status command
+    title: str = "status"  # what the run was: "status", "deadline check"
+    notes: list[str] = field(default_factory=list)
+    formation: str = ""  # the team-formation milestone's id, when the course has one
+    no_team: list[Finding] = field(default_factory=list)  # its judgment: one finding a student
 
     @property
     def cells(self) -> list[StatusCell]:
@@ -111,48 +112,37 @@ class Status:
         return format_deadline(moment, zone(self.course.timezone))
 
 
-# -- the ledgers -------------------------------------------------------------------------------
-def load_entries(paths: list[Path], course: Course, *, required: bool
-                 ) -> tuple[dict[tuple[str, str], Entry], list[str]]:
-    """Every judgment in `paths` (shard ledgers merge): checks.judgment.load_ledgers."""
-    found = load_ledgers(paths, course, required=required)
-    return found.entries, found.warnings
-
-
 # -- building the grid -------------------------------------------------------------------------
-class _Reader:
-    """Fetches for one run; blobs are content-addressed, so each is fetched once."""
-
-    def __init__(self, gh: GitHub):
-        self.gh = gh
-        self.blobs: dict[str, bytes] = {}
-
-    def fetch_for(self, full_name: str) -> Callable[[TreeEntry], bytes]:
-        def fetch(entry: TreeEntry) -> bytes:
-            if entry.sha not in self.blobs:
-                self.blobs[entry.sha] = self.gh.blob(full_name, entry.sha)
-            return self.blobs[entry.sha]
-        return fetch
-
-
-def build_status(gh: GitHub, course: Course, entries: dict[tuple[str, str], Entry], now: datetime,
+def build_status(gh: GitHubAPI, course: Course, judgments: Judgments, now: datetime,
                  *, warnings: list[str] | None = None, ledgers: list[str] | None = None,
                  log: Callable[[str], None] = lambda s: None) -> Status:
-    repos = gh.org_repos(course.org)
-    reader = _Reader(gh)
+    """Every team's row from `judgments` (checks.judgment.load_ledgers: every shard merged).
+    Meetings and presentations show their booked slot or sign-off (from the ledgers' events, no
+    request); team formation is judged per student (formation.provisioning), not per team."""
+    from ..meetings.sync import board_from_ledger
+
+    repos = gh.list_org_repos(course.org)
+    blobs = Blobs(gh)
     rows: list[TeamRow] = []
     warnings = list(warnings or [])
+    formation = course.formation.milestone if course.formation is not None else ""
+    milestones = [m for m in course.milestones if m.id != formation]
+    boards = {m.id: board_from_ledger(course, judgments, m) for m in milestones if m.signed_off}
     for team in course.teams:
         repo = repos.get(course.repo_for(team))
         if repo is None:
             warnings.append(f"{team.slug}: repository {course.org}/{course.repo_for(team)} not "
                             "found; run provision")
-        cells = [_judged_or_open(course, team, m, entries.get((team.slug, m.id)), now, repo)
-                 for m in course.milestones]
-        open_cells = [c for c in cells if c.state in ("pending", "extension")]
+        cells = [_judged_or_open(course, team, m, judgments.get(team.slug, m.id), now, repo)
+                 for m in milestones]
+        for c in cells:
+            if c.milestone in boards:
+                _meeting(course, boards[c.milestone], c, now)
+        open_cells = [c for c in cells if c.state in ("pending", "extension")
+                      and c.milestone not in boards]
         if open_cells and repo is not None:
             try:
-                _in_place(reader, course, repo, open_cells)
+                _in_place(gh, blobs, course, repo, open_cells)
             except StopRun:
                 raise
             except ClassroomOpsError as e:
@@ -163,16 +153,73 @@ def build_status(gh: GitHub, course: Course, entries: dict[tuple[str, str], Entr
         rows.append(TeamRow(team.slug, team.name, repo.full_name if repo else
                             f"{course.org}/{course.repo_for(team)}",
                             repo.html_url if repo else "", cells))
+    status = Status(course, now, rows, _columns(milestones, rows), warnings, list(ledgers or []),
+                    formation=formation)
+    if formation:
+        from ..formation.provisioning import formation_findings
+
+        status.no_team = formation_findings(gh, course, now)
+    return status
+
+
+def from_cells(course: Course, milestones: list[Milestone], cells: list, at: datetime,
+               warnings: list[str], notes: list[str] = ()) -> Status:
+    """The status of what `check` just judged (its `checks.org.Cell`s), for the same renderers:
+    one model, one table, one Markdown page."""
+    by = {(c.team, c.milestone): c for c in cells}
+    slugs = [t.slug for t in course.teams if any(c.team == t.slug for c in cells)]
+    rows = []
+    for slug in slugs:
+        team = course.team(slug)
+        row_cells = []
+        for m in milestones:
+            c = by[(slug, m.id)]
+            base = c.repo_url
+            commit = c.commit
+            sc = StatusCell(slug, m.id, c.status if c.status in STATES else "error", "",
+                            course.due_for(team, m), c.deadline, c.extended, commit=commit,
+                            commit_url=f"{base}/commit/{commit}" if base and commit else "",
+                            pushed_at=datetime.fromisoformat(c.pushed_at) if c.pushed_at
+                            else None, late_by_seconds=c.late_by_seconds, issue=c.issue,
+                            issue_url=f"{base}/issues/{c.issue}" if base and c.issue else "",
+                            findings=list(c.findings), note=c.note, error=c.error)
+            sc.label = judged_label(sc.state, sc.late_by_seconds, len(sc.findings))
+            row_cells.append(sc)
+        rows.append(TeamRow(slug, team.name, f"{course.org}/{course.repo_for(team)}",
+                            by[(slug, milestones[0].id)].repo_url if milestones else "",
+                            row_cells))
+    return Status(course, at, rows, _columns(milestones, rows), list(warnings), [],
+                  title="deadline check", notes=list(notes))
+
+
+def _columns(milestones: list[Milestone], rows: list[TeamRow]) -> list[MilestoneCol]:
     cols = []
-    for m in course.milestones:
-        mine = [row.cells[i] for row in rows for i, mm in enumerate(course.milestones)
-                if mm.id == m.id]
+    for i, m in enumerate(milestones):
+        mine = [row.cells[i] for row in rows]
         counts = dict.fromkeys(STATES, 0)
         for c in mine:
             counts[c.state] += 1
         cols.append(MilestoneCol(m.id, m.title, m.due, m.due_text, counts,
                                  sum(1 for c in mine if c.extended)))
-    return Status(course, now, rows, cols, warnings, list(ledgers or []))
+    return cols
+
+
+def _meeting(course: Course, board, c: StatusCell, now: datetime) -> None:
+    """A meeting's cell: signed off (when, by the ledger), else the slot the team booked."""
+    if c.state in ("on_time", "late"):
+        c.label = "signed off" + (f", {c.label}" if c.state == "late" else "")
+        return
+    if c.state not in ("pending", "extension", "not_checked"):
+        return
+    slot = board.slot_of.get(c.team)
+    if slot is not None:
+        at = board.m.slots[slot - 1].at
+        c.label = f"slot booked: {format_deadline(at, zone(course.timezone))}"
+    else:
+        c.label = "no slot booked"
+    if c.state == "not_checked":
+        c.note = ("no sign-off recorded in these ledgers: run `classroom-ops meetings sync` "
+                  "(or `signoff`)")
 
 
 def _judged_or_open(course: Course, team: Team, m: Milestone, entry: Entry | None,
@@ -201,7 +248,7 @@ def _judged_or_open(course: Course, team: Team, m: Milestone, entry: Entry | Non
             cell.commit_url = f"{base}/commit/{commit}"
         if base and entry.issue:
             cell.issue_url = f"{base}/issues/{entry.issue}"
-        cell.label = _judged_label(cell)
+        cell.label = judged_label(cell.state, cell.late_by_seconds, len(cell.findings))
         if entry.status not in STATES:
             cell.note = f"the ledger says {entry.status!r}"
         if entry.status == "excused":
@@ -229,21 +276,13 @@ def _judged_or_open(course: Course, team: Team, m: Milestone, entry: Entry | Non
     return cell
 
 
-def _judged_label(c: StatusCell) -> str:
-    if c.state == "late":
-        return f"late {human_delta(timedelta(seconds=c.late_by_seconds or 0))}"
-    if c.state == "missing":
-        n = len(c.findings)
-        return f"missing ({n} finding{'s' if n != 1 else ''})"
-    return LABELS.get(c.state, c.state)
-
-
-def _in_place(reader: _Reader, course: Course, repo: RepoInfo, cells: list[StatusCell]) -> None:
+def _in_place(gh: GitHubAPI, blobs: Blobs, course: Course, repo: RepoInfo,
+              cells: list[StatusCell]) -> None:
     """Judge the branch head now for each open milestone, one deliverable at a time."""
-    gh, full = reader.gh, repo.full_name
+    full = repo.full_name
     head = gh.get_ref(full, f"heads/{repo.default_branch}")
-    tree = gh.tree(full, head) if head else []
-    fetch = reader.fetch_for(full)
+    tree = gh.get_tree(full, head) if head else []
+    fetch = blobs.fetcher(full)
     for c in cells:
         m = course.milestone(c.milestone)
         ready, todo = 0, []
@@ -270,8 +309,18 @@ def to_json(status: Status) -> dict:
                   for r in status.teams],
         "cells": [_cell_json(c) for c in status.cells],
         "not_joined": people_json(status.not_joined),
+        "formation": formation_json(status),
         "warnings": status.warnings,
     }
+
+
+def formation_json(status: Status) -> dict | None:
+    """Team formation's per-student judgment (the same in `check`'s report and `status`'s)."""
+    if not status.formation:
+        return None
+    return {"milestone": status.formation,
+            "missing": [{"student": f.message.split(" ", 1)[0], "found": f.found}
+                        for f in status.no_team]}
 
 
 def _cell_json(c: StatusCell) -> dict:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..adapter import GitHub
+from ..adapter import GitHubAPI
 from ..model import Course
 
 
@@ -31,15 +31,15 @@ class NotJoined:
         return f"{self.login} (invitation {self.state}{when}: a provision rerun invites again)"
 
 
-def not_joined(gh: GitHub, course: Course) -> list[NotJoined]:
-    members = {m.lower() for m in gh.org_members(course.org)}
+def not_joined(gh: GitHubAPI, course: Course) -> list[NotJoined]:
+    members = {m.lower() for m in gh.list_org_members(course.org)}
     waiting = [(t.slug, m) for t in course.teams for m in t.members if m.lower() not in members]
     if not waiting:
         return []
-    pending = {i.login.lower(): i for i in gh.org_invitations(course.org)}
+    pending = {i.login.lower(): i for i in gh.list_org_invitations(course.org)}
     failed = {}
     if any(m.lower() not in pending for _, m in waiting):
-        for inv in gh.failed_invitations(course.org):
+        for inv in gh.list_failed_invitations(course.org):
             old = failed.get(inv.login.lower())
             if old is None or (inv.failed_at and old.failed_at and inv.failed_at > old.failed_at):
                 failed[inv.login.lower()] = inv

@@ -106,7 +106,7 @@ class FormationDemo(Demo):
 
     def edit(self, author: str, number: int, name: str, mates: list[str],
              areas: list[str]) -> None:
-        self._gh(author).edit_issue(self.hub, number, body=body_for(name, mates, areas, AREAS))
+        self._gh(author).update_issue(self.hub, number, body=body_for(name, mates, areas, AREAS))
 
     def say_on(self, login: str, number: int, text: str) -> None:
         self.comment(login, self.hub, number, text)
@@ -135,7 +135,7 @@ class FormationDemo(Demo):
         self.cli("provision", "provision", "--yes")
         for s in STUDENTS:
             sb.accept_invitations(s)
-        data, _ = self._gh(STAFF[0]).file_at(self.hub, ".classroom-ops/formation.json")
+        data, _ = self._gh(STAFF[0]).get_file(self.hub, ".classroom-ops/formation.json")
         self.settings = self.out / "hub-formation.json"
         self.settings.write_bytes(data)
         say(f"day 1: provision made the private course hub {self.hub} and invited the "
@@ -201,7 +201,7 @@ class FormationDemo(Demo):
         say(f"registration closed; check: in no confirmed team: "
             f"{', '.join(st['missing']) or 'nobody'} (logs/check.log)")
         self.cli("provision-teams", "provision", "--yes")
-        repos = sorted(n for n in self._gh(STAFF[0]).org_repos(c.org) if n != "course-hub")
+        repos = sorted(n for n in self._gh(STAFF[0]).list_org_repos(c.org) if n != "course-hub")
         say(f"provision created the confirmed teams' repositories: {', '.join(repos)}")
         self.summary = {"teams": [{k: t[k] for k in ("name", "slug", "members", "state")}
                                   for t in st["teams"]],

@@ -169,8 +169,9 @@ class Demo:
     def comment(self, login: str, repo: str, number: int, text: str) -> None:
         """`login` comments on an issue, as on GitHub's issue page, with their own token (over
         the project's HTTP adapter: only it talks to GitHub)."""
-        GitHub(self.api_url, self.tokens[login], write_delay=0).comment(
-            repo, number, text, marker=text)
+        gh = GitHub(self.api_url, self.tokens[login], write_delay=0)
+        gh.create_comment(repo, number, text, probe=lambda: next(
+            (c for c in gh.list_comments(repo, number) if c.body == text), None))
 
     def run(self, sandbox) -> DemoResult:
         sb = self.sandbox = sandbox
@@ -319,8 +320,9 @@ class Demo:
         """The number of the team's booking issue, found as a student finds it: the open
         `booking` issue titled for the milestone."""
         gh = GitHub(self.api_url, self.tokens[pusher(team, index)], write_delay=0)
-        [number] = [i.number for i in gh.issues(f"{self.course.org}/{self.course.repo_for(team)}",
-                                                labels=["booking"], state="open")
+        [number] = [i.number for i in gh.list_issues(
+                        f"{self.course.org}/{self.course.repo_for(team)}", labels=["booking"],
+                        state="open")
                     if i.title.startswith(f"Book your {m.title} ")]
         return number
 

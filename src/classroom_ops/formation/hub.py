@@ -92,7 +92,7 @@ def setup_hub(gh, course: Course, *, dry_run: bool = False,
             repo = gh.create_repo(org, f.repo, private=True, auto_init=True,
                                   description=f"{course.name}: team registration")
     if repo is not None and not repo.private and step(f"make {full} private"):
-        gh.edit_repo(full, private=True)
+        gh.update_repo(full, private=True)
 
     try:
         team = gh.get_team(org, STUDENTS_TEAM)
@@ -101,13 +101,13 @@ def setup_hub(gh, course: Course, *, dry_run: bool = False,
         if step(f"create team {STUDENTS_TEAM} (read access to {f.repo})") and repo is not None:
             team = gh.create_team(org, STUDENTS_TEAM, repo=full, permission="pull",
                                   description=f"Students of {course.name}")
-    access = gh.team_repos(org, STUDENTS_TEAM) if team is not None else {}
+    access = gh.list_team_repos(org, STUDENTS_TEAM) if team is not None else {}
     if team is not None and access.get(full) != "pull" and step(f"give {STUDENTS_TEAM} read "
                                                                   f"access to {f.repo}"):
         gh.set_team_repo(org, STUDENTS_TEAM, full, "pull")
     _staff_access(gh, course, full, res, step, dry_run)
 
-    have = gh.labels(full) if repo is not None else set()
+    have = gh.list_labels(full) if repo is not None else set()
     missing = [n for n in LABELS if n not in have]
     if missing and step(f"create {len(missing)} label{'s' if len(missing) != 1 else ''} "
                         f"({', '.join(missing)})") and repo is not None:
@@ -122,7 +122,7 @@ def setup_hub(gh, course: Course, *, dry_run: bool = False,
 def _staff_access(gh, course: Course, full: str, res: HubResult, step, dry_run: bool) -> None:
     slug = course.staff_team_slug
     try:
-        have = gh.team_repos(course.org, slug)
+        have = gh.list_team_repos(course.org, slug)
     except NotFound:
         if dry_run:  # provision creates the staff team first, then sets the hub up
             step(f"give {slug} maintain access to the hub")
@@ -137,14 +137,14 @@ def _invite(gh, course: Course, team_exists: bool, res: HubResult, step) -> set[
     """Every roster student into the students team: by login (GitHub invites non-members to
     the org and the team at once), or by e-mail address. Returns the active members."""
     org = course.org
-    members = gh.team_members(org, STUDENTS_TEAM) if team_exists else set()
+    members = gh.list_team_members(org, STUDENTS_TEAM) if team_exists else set()
     lower = {m.lower() for m in members}
     roster = course.formation.roster
     for s in roster:
         if not s.login or s.login.lower() in lower:
             continue
         if team_exists:
-            if gh.team_membership_state(org, STUDENTS_TEAM, s.login) == "pending":
+            if gh.get_team_membership_state(org, STUDENTS_TEAM, s.login) == "pending":
                 continue  # invited, not accepted yet
         if step(f"invite {s.login} to {STUDENTS_TEAM}") and team_exists:
             try:
@@ -154,11 +154,11 @@ def _invite(gh, course: Course, team_exists: bool, res: HubResult, step) -> set[
                                  "roster")
     emails = [s.email for s in roster if not s.login and s.email]
     if emails:
-        pending = {(i.get("email") or "").lower() for i in gh.pending_invitations(org)}
+        pending = {(i.get("email") or "").lower() for i in gh.list_pending_invitations(org)}
         team_id = gh.get_team(org, STUDENTS_TEAM).id if team_exists else 0
         for e in emails:
             if e.lower() not in pending and step(f"invite a student by e-mail ({_mask(e)})"):
-                gh.invite_by_email(org, e, [team_id])
+                gh.create_email_invitation(org, e, [team_id])
     return members
 
 
@@ -174,7 +174,7 @@ def _files(gh, full: str, repo, settings: Settings, step) -> None:
         return
     branch = repo.default_branch
     head = gh.get_branch_sha(full, branch)
-    have = {e.path: e.sha for e in gh.tree(full, head) if e.type == "blob"}
+    have = {e.path: e.sha for e in gh.get_tree(full, head) if e.type == "blob"}
     changed = {p: d for p, d in want.items() if have.get(p) != blob_sha(d)}
     if changed and step(f"write {', '.join(sorted(changed))} in {full}"):
         gh.commit_files(full, branch, changed, "classroom-ops: team registration hub",

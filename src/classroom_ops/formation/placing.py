@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..team_issues import close_with_comment
 from .form import body_for
 from .match import Proposal
 from .settings import Settings
@@ -41,7 +42,7 @@ def place(gh, settings: Settings, st: Standing, proposals: list[Proposal],
         def probe(title=title):
             # Proven by author, never by title alone: any student can open an issue with this
             # title, and it must not take the staff-made registration's place.
-            found = [i for i in gh.issues(full, labels=[], state="open")
+            found = [i for i in gh.list_issues(full, labels=[], state="open")
                      if i.title == title and _ours(i, settings, me)]
             return found[0] if found else None
 
@@ -51,6 +52,6 @@ def place(gh, settings: Settings, st: Standing, proposals: list[Proposal],
         placed = {m.lower() for m in p.members}
         for r in st.registrations:
             if r.state == LOOKING and r.author.lower() in placed:
-                gh.comment(full, r.number, f"Staff placed you in {p.name} (#{issue.number}); "
-                           "this issue is closed.", marker=f"(#{issue.number}); this issue")
-                gh.edit_issue(full, r.number, state="closed", state_reason="completed")
+                close_with_comment(gh, full, r.number, f"Staff placed you in {p.name} "
+                                   f"(#{issue.number}); this issue is closed.",
+                                   f"(#{issue.number}); this issue", reason="completed")

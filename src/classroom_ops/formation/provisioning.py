@@ -26,17 +26,17 @@ def refuse_unknown_students(gh, course: Course) -> None:
     assert f is not None
     logins = [s.login for s in f.roster if s.login]
     try:
-        known = {m.lower() for m in gh.team_members(course.org, STUDENTS_TEAM)}
+        known = {m.lower() for m in gh.list_team_members(course.org, STUDENTS_TEAM)}
     except NotFound:
         known = set()
     left = [x for x in logins if x.lower() not in known]
     if left:
-        known |= {i.login.lower() for i in gh.org_invitations(course.org) if i.login}
+        known |= {i.login.lower() for i in gh.list_org_invitations(course.org) if i.login}
         left = [x for x in left if x.lower() not in known]
     if left:
-        known |= {m.lower() for m in gh.org_members(course.org)}
+        known |= {m.lower() for m in gh.list_org_members(course.org)}
         left = [x for x in left if x.lower() not in known]
-    refuse_unknown(course, [x for x in left if not gh.user_exists(x)])
+    refuse_unknown(course, [x for x in left if not gh.get_user_exists(x)])
 
 
 def hub_plan(gh, course: Course) -> tuple[list[str], list[str]]:
@@ -55,18 +55,18 @@ def with_registered_teams(gh, course: Course, log: Callable[[str], None]) -> Cou
         gh.get_repo(f"{course.org}/{f.repo}")
     except NotFound:
         return course  # no hub yet: this run creates it
-    now = gh.server_time()
+    now = gh.get_server_time()
     if now <= f.closes:
         closes = format_deadline(f.closes, zone(course.timezone))
         log(f"  hub: registration is open until {closes}; registered teams are "
             "provisioned after it closes (see `classroom-ops teams status`)")
         return course
     try:
-        joined = tuple(sorted(gh.team_members(course.org, STUDENTS_TEAM)))
+        joined = tuple(sorted(gh.list_team_members(course.org, STUDENTS_TEAM)))
     except NotFound:
         joined = ()
     settings = Settings.from_course(course, extra_students=joined)
-    st = standing_of(gh, settings, read_hub(gh, settings), gh.whoami())
+    st = standing_of(gh, settings, read_hub(gh, settings), gh.get_login())
     if any(t.issue is not None for t in course.teams):
         return course  # already added
     listed = {t.slug for t in course.teams}
@@ -90,8 +90,8 @@ def _not_taken(gh, course: Course, added: list[Team], log: Callable[[str], None]
     from ..names import slugify
     from ..provision.state import mark
 
-    teams = gh.teams(course.org)
-    repos = gh.org_repos(course.org)
+    teams = gh.list_teams(course.org)
+    repos = gh.list_org_repos(course.org)
     by_name = {t.name.lower(): t for t in teams.values()}
     keep = []
     for t in added:
@@ -143,7 +143,7 @@ def formation_findings(gh, course: Course, now) -> list:
     f = course.formation
     assert f is not None
     try:
-        joined = tuple(sorted(gh.team_members(course.org, STUDENTS_TEAM)))
+        joined = tuple(sorted(gh.list_team_members(course.org, STUDENTS_TEAM)))
     except NotFound:
         joined = ()
     settings = Settings.from_course(course, extra_students=joined)
@@ -152,4 +152,4 @@ def formation_findings(gh, course: Course, now) -> list:
     except NotFound:
         hub = Hub([], now)  # no hub: nobody registered
     hub.now = now
-    return judge(standing_of(gh, settings, hub, gh.whoami()), f.milestone)
+    return judge(standing_of(gh, settings, hub, gh.get_login()), f.milestone)

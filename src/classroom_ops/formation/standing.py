@@ -106,10 +106,6 @@ class Registration:
     def interests(self) -> list[str]:
         return list(self.form.areas)
 
-    @property
-    def open_team(self) -> bool:
-        return self.open and self.state != LOOKING
-
 
 @dataclass
 class Standing:

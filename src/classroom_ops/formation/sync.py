@@ -36,9 +36,9 @@ class Hub:
 
 
 def read_hub(gh, settings: Settings) -> Hub:
-    now = gh.server_time()
-    threads = [t for t in gh.threads(settings.full_name) if is_registration(t.body)]
-    comments = gh.repo_comments(settings.full_name) if threads else {}
+    now = gh.get_server_time()
+    threads = [t for t in gh.list_threads(settings.full_name) if is_registration(t.body)]
+    comments = gh.list_repo_comments(settings.full_name) if threads else {}
     return Hub([(t, comments.get(t.number, [])) for t in threads], now)
 
 
@@ -50,7 +50,7 @@ def standing_of(gh, settings: Settings, hub: Hub, me: str | None) -> Standing:
     known = {s.lower() for s in first.students}
     unknown = {m.lower() for r in first.teams() for m in r.members
                if m.lower() not in known and not settings.is_staff(m)}
-    missing = {u for u in sorted(unknown) if not gh.user_exists(u)}
+    missing = {u for u in sorted(unknown) if not gh.get_user_exists(u)}
     return compute(hub.threads, settings, hub.now, prev, no_such_user=missing) if missing \
         else first
 
@@ -83,20 +83,20 @@ def sync(gh, settings: Settings, *, me: str | None, dry_run: bool = False,
             elif ans.body != body:
                 ch.what.append("answer updated")
                 if not dry_run:
-                    gh.edit_comment(settings.full_name, ans.id, body)
+                    gh.update_comment(settings.full_name, ans.id, body)
         for dup in comments:
             if ans is not None and dup.id != ans.id and dup.body.startswith(MARKER) \
                     and trusted_author(dup, settings, me):
                 ch.what.append("duplicate answer emptied")
                 if not dry_run:
-                    gh.edit_comment(settings.full_name, dup.id, DUPLICATE)
+                    gh.update_comment(settings.full_name, dup.id, DUPLICATE)
         want = label_for(r.state)
         ours = [lb for lb in t.labels if lb.startswith(LABEL_PREFIX)]
         if ours != ([want] if want else []):
             others = [lb for lb in t.labels if not lb.startswith(LABEL_PREFIX)]
             ch.what.append(f"label {want}" if want else "team label removed")
             if not dry_run:
-                gh.edit_issue(settings.full_name, r.number,
+                gh.update_issue(settings.full_name, r.number,
                               labels=others + ([want] if want else []))
         if ch.what:
             changes.append(ch)
@@ -106,6 +106,6 @@ def sync(gh, settings: Settings, *, me: str | None, dry_run: bool = False,
 
 def _post(gh, settings: Settings, number: int, body: str, me: str | None) -> None:
     def probe():
-        return find_answer(gh.issue_comments(settings.full_name, number), settings, me)
+        return find_answer(gh.list_comments(settings.full_name, number), settings, me)
 
-    gh.add_comment(settings.full_name, number, body, probe=probe)
+    gh.create_comment(settings.full_name, number, body, probe=probe)

@@ -16,7 +16,7 @@ necessarily who wrote its text).
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
 from ..model import Milestone
@@ -103,7 +103,8 @@ class Board:
 
     def restore(self, event: dict) -> None:
         """Replay a recorded outcome: the decision stands, whatever the comments say now."""
-        o = Outcome(**{k: v for k, v in event.items() if k != "kind"})
+        known = {f.name for f in fields(Outcome)}  # the event also keeps the answer's words
+        o = Outcome(**{k: v for k, v in event.items() if k in known})
         if o.result in (BOOKED, MOVED) and o.slot is not None:
             self._take(o.team, o.slot)
         elif o.result == CANCELLED:

@@ -21,12 +21,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..adapter import GitHub
-from ..adapter.client import issue_comments
+from ..adapter import GitHubAPI
+from ..checks.judgment import Judgments
 from ..checks.ledger import Entry, Ledger
 from ..errors import ClassroomOpsError, StopRun
 from ..ghdata import Comment, Issue, RepoInfo
 from ..model import Course, Milestone, Team
+from ..team_issues import find_marked, keep_comment
 from ..timeline import format_deadline, zone
 from . import text
 from .booking import SIGNED, Board, Command, Outcome, parse_command
@@ -53,6 +54,7 @@ class _Ctx:
     digest: str = ""  # of the body as last written
     state: str = "open"
     comments: list[Comment] = field(default_factory=list)
+    read: bool = False  # the comments were listed this run
 
 
 def signoff_entry(course: Course, team: Team, m: Milestone, at: datetime,
@@ -97,7 +99,8 @@ def booking_issue_of(ledger: Ledger, team: str, mid: str) -> int | None:
     return None
 
 
-def board_from_ledger(course: Course, ledger: Ledger, m: Milestone) -> Board:
+def board_from_ledger(course: Course, ledger: Ledger | Judgments, m: Milestone) -> Board:
+    """The milestone's bookings and sign-offs from one ledger, or every shard's merged."""
     board = Board(m, set(course.staff_members), {t.slug: set(t.members) for t in course.teams})
     for e in ledger.events:
         if e.get("kind") == "meeting_command" and e.get("milestone") == m.id:
@@ -110,7 +113,7 @@ def board_from_ledger(course: Course, ledger: Ledger, m: Milestone) -> Board:
     return board
 
 
-def ledger_calendar(course: Course, ledger: Ledger, now: datetime) -> str:
+def ledger_calendar(course: Course, ledger: Ledger | Judgments, now: datetime) -> str:
     """The .ics of booked slots from the ledger alone (for `status` or a script; no request)."""
     boards = [(m, board_from_ledger(course, ledger, m)) for m in course.milestones
               if m.signed_off]
@@ -118,7 +121,7 @@ def ledger_calendar(course: Course, ledger: Ledger, now: datetime) -> str:
                          {t.slug: t.name for t in course.teams}, now)
 
 
-def _signer(ledger: Ledger, team: str, mid: str) -> str:
+def _signer(ledger: Ledger | Judgments, team: str, mid: str) -> str:
     for e in ledger.events:
         if e.get("kind") == "signoff" and e.get("team") == team and e.get("milestone") == mid:
             return e.get("by") or "staff"
@@ -126,7 +129,7 @@ def _signer(ledger: Ledger, team: str, mid: str) -> str:
 
 
 class MeetingSync:
-    def __init__(self, gh: GitHub, course: Course, ledger: Ledger, *, now: datetime,
+    def __init__(self, gh: GitHubAPI, course: Course, ledger: Ledger, *, now: datetime,
                  milestones: list[Milestone], teams: list[Team], dry_run: bool = False,
                  log: Callable[[str], None] = lambda s: None):
         self.gh, self.course, self.ledger, self.now = gh, course, ledger, now
@@ -142,7 +145,7 @@ class MeetingSync:
             self.course.name, self.course.term, self.course.org)
         open_now = [m for m in self.milestones if m.opens is None or m.opens <= self.now]
         out: list[TeamMeeting] = []
-        repos = self.gh.org_repos(self.course.org) if open_now else {}
+        repos = self.gh.list_org_repos(self.course.org) if open_now else {}
         for m in self.milestones:
             board = board_from_ledger(self.course, self.ledger, m)
             self.boards.append((m, board))
@@ -190,19 +193,18 @@ class MeetingSync:
                                                      parsed[0], parsed[1],
                                                      edited=c.updated_at != c.created_at)))
         commands.sort(key=lambda x: (x[1].at, x[1].comment))
-        answers: list[tuple[_Ctx, Outcome]] = []
         for ctx, cmd in commands:
             o = board.apply(cmd)
-            answers.append((ctx, o))
-            if not self.dry_run:
-                self.ledger.event(**o.record())
+            results[ctx.team.slug].answered += 1
+            if not self.dry_run:  # the answer's words as of now, kept with the decision
+                self.ledger.event(**o.record(), answer=text.answer(o, m, board, self.now,
+                                                                   self.tz))
             if o.result == SIGNED and not self.dry_run:
                 record_signoff(self.ledger, self.course, ctx.team, m, cmd.at, cmd.author, o.note,
                                ctx.number, "comment")
             self.log(f"{ctx.team.slug} {m.id}: {cmd.verb} by {cmd.author}: {o.result}")
-        for ctx, o in answers:
-            results[ctx.team.slug].answered += 1
-            self._answer(ctx, m, board, o)
+        for ctx in ctxs:
+            self._answer(ctx, m)
         for ctx in ctxs:
             self._finish(ctx, m, board, results[ctx.team.slug])
         return [results[t.slug] for t in self.teams]
@@ -229,7 +231,7 @@ class MeetingSync:
         entry = self.ledger.get(ctx.team.slug, m.id)
         if ctx.state == "closed" and entry is not None and entry.status in ("on_time", "late"):
             return  # signed off, recorded and closed: nothing more to read
-        ctx.comments = issue_comments(self.gh, full, ctx.number)
+        ctx.comments, ctx.read = self.gh.list_comments(full, ctx.number), True
 
     def _last(self, team: str, mid: str) -> tuple[int, str, str] | None:
         """(issue, body digest, state) as the last run left the booking issue."""
@@ -245,13 +247,9 @@ class MeetingSync:
                               digest=digest, state=state)
 
     def _ours(self, full: str) -> dict[str, Issue]:
-        found: dict[str, Issue] = {}
-        for issue in self.gh.issues(full, labels=[text.LABEL]):
-            mk = text.parse_marker(issue.body)
-            if mk and (mk[0] not in found or issue.number < found[mk[0]].number) \
-                    and self._proven(issue):
-                found[mk[0]] = issue
-        return found
+        return find_marked(self.gh, full, text.LABEL,
+                           lambda body: (text.parse_marker(body) or (None,))[0],
+                           proven=self._proven)
 
     def _proven(self, issue: Issue) -> bool:
         """Opened by the tool's login (the ledger's issuer, else the token's user, asked once
@@ -263,7 +261,7 @@ class MeetingSync:
         if self.ledger.issuer and author == self.ledger.issuer.lower():
             return True
         if self._me is None:
-            self._me = self.gh.whoami() or ""
+            self._me = self.gh.get_login() or ""
         return bool(self._me) and author == self._me.lower()
 
     def _ours_comment(self, c: Comment) -> bool:
@@ -271,14 +269,19 @@ class MeetingSync:
         could paste a marker to silence the answer to a teammate's command)."""
         return "<!-- classroom-ops:" in c.body and c.author.lower() not in self.students
 
-    def _answer(self, ctx: _Ctx, m: Milestone, board: Board, o: Outcome) -> None:
-        if self.dry_run or ctx.number is None:
+    def _answer(self, ctx: _Ctx, m: Milestone) -> None:
+        """The team's one answers comment says every recorded answer (edited, never another
+        comment): also after a run that recorded answers and stopped before writing them."""
+        if self.dry_run or ctx.number is None or not ctx.read:
             return
-        mark = text.answer_marker(o.comment)
-        if any(mark in c.body for c in ctx.comments if self._ours_comment(c)):
-            return  # answered before (a run that crashed before recording)
-        self.gh.comment(ctx.repo.full_name, ctx.number,
-                        text.answer(o, m, board, self.now, self.tz), marker=mark)
+        answered = [e for e in self.ledger.events
+                    if e.get("kind") == "meeting_command" and e.get("milestone") == m.id
+                    and e.get("team") == ctx.team.slug and e.get("answer")]
+        if not answered:
+            return
+        keep_comment(self.gh, ctx.repo.full_name, ctx.number, ctx.comments,
+                     text.answers_marker(m.id), text.answers_comment(m.id, answered, self.tz),
+                     self.students)
 
     def _finish(self, ctx: _Ctx, m: Milestone, board: Board, res: TeamMeeting) -> None:
         team = ctx.team
@@ -303,6 +306,6 @@ class MeetingSync:
         if signed and ctx.state == "open":
             fields.update(state="closed", state_reason="completed")
         if fields:
-            self.gh.edit_issue(ctx.repo.full_name, ctx.number, **fields)
+            self.gh.update_issue(ctx.repo.full_name, ctx.number, **fields)
             self._remember(team.slug, m.id, ctx.number, digest,
                            "closed" if signed else ctx.state)

@@ -32,8 +32,18 @@ def parse_marker(body: str) -> tuple[str, str] | None:
     return (m[1], m[2]) if m else None
 
 
-def answer_marker(comment_id: int) -> str:
-    return f"<!-- classroom-ops:answer comment={comment_id} -->"
+def answers_marker(mid: str) -> str:
+    """The one comment per booking issue that answers every command (kept up to date)."""
+    return f"<!-- classroom-ops:answers milestone={mid} -->"
+
+
+def answers_comment(mid: str, answered: list[dict], tz) -> str:
+    """The answers comment from the ledger's recorded outcomes (`meeting_command` events with
+    their `answer`), oldest first: the same events give the same text, so a rerun edits nothing."""
+    lines = [answers_marker(mid), "Answers to this team's commands, oldest first:", ""]
+    lines += [f"- {plain(e['author'], 39)}, /{e['verb']} ({_when(e['at'], tz)}): {e['answer']}"
+              for e in answered]
+    return "\n".join(lines)
 
 
 def where_text(where: str) -> str:
@@ -111,7 +121,7 @@ def answer(o: Outcome, m: Milestone, board: Board, now: datetime, tz) -> str:
         what = f"slot {n}, {slot_text(m.slots[n - 1], tz)}."
         text = (f"Booked: {what}" if o.result == BOOKED else
                 f"Moved from slot {o.previous} to {what}")
-        return f"{answer_marker(o.comment)}\n{text}"
+        return text
     text = {
         CANCELLED: f"Cancelled: slot {o.previous} is free again. Free slots now: {free_text}.",
         SIGNED: f"Signed off by {o.author} on {_when(o.at, tz)}."
@@ -129,7 +139,7 @@ def answer(o: Outcome, m: Milestone, board: Board, now: datetime, tz) -> str:
                   "command in a new comment.",
         "already-signed": "Already signed off; nothing changes.",
     }[o.result]
-    return f"{answer_marker(o.comment)}\n{text}"
+    return text
 
 
 # -- calendar (RFC 5545) ---------------------------------------------------------------------------

@@ -8,14 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..adapter import GitHub
+from ..adapter import GitHubAPI
 from ..errors import UsageError
 from ..model import Course
 from .apply import Applier, TeamResult
 from .plan import Plan, make_plan
-from .render import check_templates, read_template_dir
+from .render import check_templates, read_template_dir, template_source
 from .rules_files import RulesRecord
-from .state import observe, preflight, template_source
+from .state import observe, preflight
 
 __all__ = ["ProvisionRun", "prepare", "Plan"]
 
@@ -23,7 +23,7 @@ __all__ = ["ProvisionRun", "prepare", "Plan"]
 @dataclass
 class ProvisionRun:
     course: Course
-    gh: GitHub
+    gh: GitHubAPI
     plan: Plan
     applier: Applier
     teams: list
@@ -48,7 +48,7 @@ class ProvisionRun:
         self.applier.remember_current()
 
 
-def prepare(gh: GitHub, course: Course, course_dir: Path, only: list[str] | None) -> ProvisionRun:
+def prepare(gh: GitHubAPI, course: Course, course_dir: Path, only: list[str] | None) -> ProvisionRun:
     source = template_source(course, course_dir)
     me = preflight(gh, course, source)
     template_files = read_template_dir(source.folder) if source.folder else None

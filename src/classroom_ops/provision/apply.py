@@ -9,14 +9,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from ..adapter import GitHub
+from ..adapter import GitHubAPI
 from ..errors import AlreadyExists, ClassroomOpsError, GitHubError, NotFound, StopRun
 from ..ghdata import TeamInfo
 from ..model import Course, Team
 from .plan import Observed, Plan, Step
-from .render import RULES_PATH, SUFFIX, render_team_files
+from .render import RULES_PATH, SUFFIX, TemplateSource, render_team_files
 from .rules_files import RulesRecord, rules_digest
-from .state import SETUP_MESSAGE, TemplateSource, mark, needs_starter_files, was_set_up
+from .state import SETUP_MESSAGE, mark, needs_starter_files, was_set_up
 
 
 @dataclass
@@ -31,7 +31,7 @@ class StillEmpty(GitHubError):
     """The repository has no commit yet."""
 
 
-def wait_until_ready(gh: GitHub, full: str, branch: str, *, timeout: float = 120.0,
+def wait_until_ready(gh: GitHubAPI, full: str, branch: str, *, timeout: float = 120.0,
                      sleep=time.sleep) -> str:
     """A repository generated from a template is empty for a while (contents 404, git 409):
     poll its branch, backing off, as Terraform's provider does."""
@@ -51,7 +51,7 @@ def wait_until_ready(gh: GitHub, full: str, branch: str, *, timeout: float = 120
 
 
 class Applier:
-    def __init__(self, gh: GitHub, course: Course, source: TemplateSource,
+    def __init__(self, gh: GitHubAPI, course: Course, source: TemplateSource,
                  template_files: dict[str, bytes] | None, me: str, obs: Observed | None = None,
                  record: RulesRecord | None = None):
         self.gh = gh
@@ -89,7 +89,7 @@ class Applier:
         try:
             return self.gh.create_team(self.course.org, name, description=description, **kw)
         except AlreadyExists:
-            found = self.gh.team_named(self.course.org, name)
+            found = self.gh.get_team_named(self.course.org, name)
             if found is None or (not staff and found.description != description):
                 raise GitHubError(f"team '{name}' already exists and classroom-ops did not make "
                                   "it; rename the team in the course file, or rename or delete "
@@ -231,10 +231,10 @@ class Applier:
             return True
         # From a GitHub template: the generated copy holds the *.jinja sources; render them in
         # place and remove the sources in the same commit.
-        tree = self.gh.tree(full, head)
+        tree = self.gh.get_tree(full, head)
         for e in tree:
             if e.type == "blob" and e.path.endswith(SUFFIX) and e.sha not in self._blobs:
-                self._blobs[e.sha] = self.gh.blob(full, e.sha)
+                self._blobs[e.sha] = self.gh.get_blob(full, e.sha)
         sources = {e.path: self._blobs[e.sha] for e in tree
                    if e.type == "blob" and e.path.endswith(SUFFIX)}
         kept = {e.path: e.sha for e in tree if e.type == "blob" and not e.path.endswith(SUFFIX)}
@@ -260,8 +260,8 @@ class Applier:
         else:
             tpl = self.gh.get_repo(self.source.repo)
             head = self.gh.get_branch_sha(self.source.repo, tpl.default_branch)
-            tree = self.gh.tree(self.source.repo, head)
-            template = {e.path: self.gh.blob(self.source.repo, e.sha) for e in tree
+            tree = self.gh.get_tree(self.source.repo, head)
+            template = {e.path: self.gh.get_blob(self.source.repo, e.sha) for e in tree
                         if e.type == "blob"}
         files = render_team_files(template, self.course, team)
         message = f"{SETUP_MESSAGE} for {team.name}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -267,3 +268,20 @@ def check_templates(template: dict[str, bytes], course: Course, teams) -> None:
     tries to leave the sandbox) stops the run with its error instead of half-provisioning."""
     for team in teams:
         render_team_files(template, course, team)
+
+
+@dataclass
+class TemplateSource:
+    folder: Path | None = None  # a local folder
+    repo: str | None = None  # owner/name of a GitHub template repository
+
+    @property
+    def label(self) -> str:
+        return str(self.folder) if self.folder else f"{self.repo} (GitHub template)"
+
+
+def template_source(course: Course, course_dir: Path) -> TemplateSource:
+    if re.fullmatch(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+", course.template) and \
+            not (course_dir / course.template).is_dir():
+        return TemplateSource(repo=course.template)
+    return TemplateSource(folder=(course_dir / course.template).resolve())

@@ -10,17 +10,13 @@ team maintainers can write (the description); anything else with the name is ref
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from pathlib import Path
-
-from ..adapter import GitHub
+from ..adapter import GitHubAPI
 from ..errors import GitHubError, NotFound, UsageError
 from ..model import Course, Team
 from ..names import slugify
 from ..preflight import require_owner
 from .plan import Observed, needs_details
-from .render import RULES_PATH, kept_starter, rules_with_starter
+from .render import RULES_PATH, TemplateSource, kept_starter, rules_with_starter
 from .rules_files import RulesRecord, rules_digest
 
 SETUP_MESSAGE = "classroom-ops: set up the team repository"
@@ -32,24 +28,7 @@ def mark(course: Course, team: Team) -> str:
     return f"{course.name}: {team.name}"
 
 
-@dataclass
-class TemplateSource:
-    folder: Path | None = None  # a local folder
-    repo: str | None = None  # owner/name of a GitHub template repository
-
-    @property
-    def label(self) -> str:
-        return str(self.folder) if self.folder else f"{self.repo} (GitHub template)"
-
-
-def template_source(course: Course, course_dir: Path) -> TemplateSource:
-    if re.fullmatch(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+", course.template) and \
-            not (course_dir / course.template).is_dir():
-        return TemplateSource(repo=course.template)
-    return TemplateSource(folder=(course_dir / course.template).resolve())
-
-
-def preflight(gh: GitHub, course: Course, source: TemplateSource) -> str:
+def preflight(gh: GitHubAPI, course: Course, source: TemplateSource) -> str:
     """Fail early, with one clear message, before any write. Returns the token's login."""
     me = require_owner(gh, course.org, "provisioning creates repositories and teams, which")
     if source.repo:
@@ -102,7 +81,7 @@ def _match_repos(course: Course, teams: list[Team], obs: Observed) -> None:
                 "repository on GitHub")
 
 
-def _rules_files(gh: GitHub, course: Course, teams: list[Team], obs: Observed,
+def _rules_files(gh: GitHubAPI, course: Course, teams: list[Team], obs: Observed,
                  record: RulesRecord | None) -> None:
     """Which set-up repositories' rules files differ from the course: read only where the
     record does not already say the file is current (see rules_files.py)."""
@@ -114,7 +93,7 @@ def _rules_files(gh: GitHub, course: Course, teams: list[Team], obs: Observed,
         digest = rules_digest(course, team)
         if record is not None and record.current(full, digest):
             continue
-        found = gh.file_at(full, RULES_PATH)
+        found = gh.get_file(full, RULES_PATH)
         current, sha = found if found else (None, "")
         want = rules_with_starter(course, team, kept_starter(current))
         if want == current:
@@ -123,16 +102,16 @@ def _rules_files(gh: GitHub, course: Course, teams: list[Team], obs: Observed,
             obs.rules_update[team.slug] = (want, sha)
 
 
-def observe(gh: GitHub, course: Course, teams: list[Team], me: str,
+def observe(gh: GitHubAPI, course: Course, teams: list[Team], me: str,
             record: RulesRecord | None = None) -> Observed:
     org = course.org
     obs = Observed()
     obs.me = me
     obs.ignore = {me} if me else set()
-    settings = gh.org_settings(org)
+    settings = gh.get_org_settings(org)
     obs.base_permission = settings.get("default_repository_permission")
-    obs.repos = gh.org_repos(org)
-    obs.teams = gh.teams(org)
+    obs.repos = gh.list_org_repos(org)
+    obs.teams = gh.list_teams(org)
     _match_teams(course, teams, obs)
     _match_repos(course, teams, obs)
     if obs.refused:
@@ -143,14 +122,14 @@ def observe(gh: GitHub, course: Course, teams: list[Team], me: str,
         full = f"{org}/{repo}"
         slug = obs.gh_slug.get(team.slug)
         if repo in obs.repos and slug:
-            obs.access[team.slug] = gh.collaborators(full)
+            obs.access[team.slug] = gh.list_collaborators(full)
         elif repo in obs.repos:
             state = setup_state(gh, full)
             obs.rendered[team.slug] = state == "set up"
             if state == "empty":
                 obs.empty.add(team.slug)
         elif slug:  # a new repository for a team that exists (renamed?)
-            obs.team_members[team.slug] = gh.team_members(org, slug)
+            obs.team_members[team.slug] = gh.list_team_members(org, slug)
             obs.team_permission[team.slug] = ""
     _rules_files(gh, course, teams, obs, record)
     _people(gh, course, teams, obs)
@@ -159,10 +138,10 @@ def observe(gh: GitHub, course: Course, teams: list[Team], me: str,
         full = f"{org}/{course.repo_for(team)}"
         if team.slug in obs.access and needs_details(course, obs, team):
             if not owners_read:  # owners are never removed from a team; read them once
-                obs.ignore |= gh.org_owners(org)
+                obs.ignore |= gh.list_org_owners(org)
                 owners_read = True
-            obs.team_members[team.slug] = gh.team_members(org, slug)
-            obs.team_permission[team.slug] = gh.team_repos(org, slug).get(full, "")
+            obs.team_members[team.slug] = gh.list_team_members(org, slug)
+            obs.team_permission[team.slug] = gh.list_team_repos(org, slug).get(full, "")
     if course.staff_members and obs.staff_slug:
         if staff_reaches_every_repo(course, obs):
             # Who can reach each repository already shows every staff member with maintain:
@@ -171,20 +150,20 @@ def observe(gh: GitHub, course: Course, teams: list[Team], me: str,
             obs.staff_repos = {f"{org}/{course.repo_for(t)}": "maintain" for t in teams
                                if t.slug in obs.access}
         else:
-            obs.staff_members = gh.team_members(org, obs.staff_slug)
-            obs.staff_repos = gh.team_repos(org, obs.staff_slug)
+            obs.staff_members = gh.list_team_members(org, obs.staff_slug)
+            obs.staff_repos = gh.list_team_repos(org, obs.staff_slug)
             _check_staff(gh, course, obs, owners_read)
     return obs
 
 
-def _check_staff(gh: GitHub, course: Course, obs: Observed, owners_read: bool) -> None:
+def _check_staff(gh: GitHubAPI, course: Course, obs: Observed, owners_read: bool) -> None:
     """The staff team gets maintain on every team repository: anyone in it who is not course
     staff (say, a member who created a team called 'staff' before provisioning) would reach
     every team's work. Refused, never adopted silently."""
     known = {m.lower() for m in course.staff_members} | {obs.me.lower()}
     extra = [m for m in obs.staff_members if m.lower() not in known]
     if extra and not owners_read:
-        obs.ignore |= gh.org_owners(course.org)
+        obs.ignore |= gh.list_org_owners(course.org)
     extra = sorted(m for m in extra if m.lower() not in {i.lower() for i in obs.ignore})
     if extra:
         obs.refused.append(
@@ -193,7 +172,7 @@ def _check_staff(gh: GitHub, course: Course, obs: Observed, owners_read: bool) -
             "repository: add them to staff.members, or remove them from the team on GitHub")
 
 
-def _people(gh: GitHub, course: Course, teams: list[Team], obs: Observed) -> None:
+def _people(gh: GitHubAPI, course: Course, teams: list[Team], obs: Observed) -> None:
     """Who has joined, who is invited, whose invitation failed, and which logins GitHub does not
     know. Lists of the whole organization, read only when someone is missing somewhere; then
     one `GET /users/{login}` per login still unaccounted for."""
@@ -202,18 +181,18 @@ def _people(gh: GitHub, course: Course, teams: list[Team], obs: Observed) -> Non
     missing = sorted(m for m in wanted if m.lower() not in seen)
     if not missing:
         return
-    obs.pending = {i.login.lower(): i for i in gh.org_invitations(course.org)}
+    obs.pending = {i.login.lower(): i for i in gh.list_org_invitations(course.org)}
     missing = [m for m in missing if m.lower() not in obs.pending]
     if not missing:
         return
     obs.failed = {}
-    for inv in gh.failed_invitations(course.org):  # the newest failure of each login
+    for inv in gh.list_failed_invitations(course.org):  # the newest failure of each login
         old = obs.failed.get(inv.login.lower())
         if old is None or (inv.failed_at and old.failed_at and inv.failed_at > old.failed_at):
             obs.failed[inv.login.lower()] = inv
-    members = {m.lower() for m in gh.org_members(course.org)}
+    members = {m.lower() for m in gh.list_org_members(course.org)}
     unknown = [m for m in missing if m.lower() not in members and m.lower() not in obs.failed
-               and not gh.user_exists(m)]
+               and not gh.get_user_exists(m)]
     refuse_unknown(course, unknown)
 
 
@@ -249,7 +228,7 @@ def needs_starter_files(commit: dict) -> bool:
     return not commit.get("parents") and not commit.get("message", "").startswith(SETUP_MESSAGE)
 
 
-def setup_state(gh: GitHub, full: str) -> str:
+def setup_state(gh: GitHubAPI, full: str) -> str:
     """'set up' (the team's files need no writing, see needs_starter_files), 'empty' (no commit
     at all: filled at once) or 'initial' (only its first commit)."""
     try:
@@ -265,5 +244,5 @@ def setup_state(gh: GitHub, full: str) -> str:
         return "initial"
 
 
-def was_set_up(gh: GitHub, full: str) -> bool:
+def was_set_up(gh: GitHubAPI, full: str) -> bool:
     return setup_state(gh, full) == "set up"

@@ -129,7 +129,7 @@ class _HtmlText(HTMLParser):
         self._dropped: list[str] = []
         self._heading: tuple[int, int, list[str]] | None = None
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag, _attrs):
         if tag in _DROPPED:
             self._dropped.append(tag)
         elif tag in _HEADING_TAGS and not self._dropped:

@@ -52,12 +52,6 @@ def contains(heading: str, section: str) -> bool:
     return any(h[i : i + len(s)] == s for i in range(len(h) - len(s) + 1))
 
 
-def starts_with(line: str, section: str) -> bool:
-    """True when `line` begins (after numbering) with `section`'s words."""
-    h, s = title_words(line), title_words(section)
-    return bool(s) and h[: len(s)] == s
-
-
 def same(line: str, section: str) -> bool:
     s = title_words(section)
     return bool(s) and title_words(line) == s

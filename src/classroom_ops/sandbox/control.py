@@ -9,6 +9,14 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from .accounts import (
+    INSTALLATION_LIFETIME,
+    accept_invitations,
+    create_installation,
+    create_org,
+    create_user,
+    seed,
+)
 from .clock import iso, parse_duration, parse_time
 from .errors import ApiError
 from .faults import FaultError
@@ -56,25 +64,20 @@ def dispatch(app: App, method: str, path: str, query: dict, data: dict) -> Respo
             raise ValueError('give "now" (ISO 8601) or "advance" (e.g. "2d")')
         return Response(200, app.clock.state())
     if route == ("POST", "/_sandbox/users"):
-        from .service import create_user
         login = data["login"]
         return Response(201, {"login": login, "token": create_user(
             app, login, data.get("permissions"), data.get("scopes"))})
     if route == ("POST", "/_sandbox/installations"):
-        from .service import INSTALLATION_LIFETIME, create_installation
         token = create_installation(app, data["org"], data.get("permissions"))
         expires = iso(app.clock.now() + INSTALLATION_LIFETIME)
         return Response(201, {"token": token, "expires_at": expires})
     if route == ("POST", "/_sandbox/orgs"):
-        from .service import create_org
         org = create_org(app, data["login"], data.get("owners", []), data.get("members", []),
                          base_permission=data.get("base_permission", "read"))
         return Response(201, {"login": org["login"], "id": org["id"]})
     if route == ("POST", "/_sandbox/seed"):
-        from .service import seed
         return Response(200, {"tokens": seed(app, data)})
     if route == ("POST", "/_sandbox/invitations/accept"):
-        from .service import accept_invitations
         return Response(200, {"accepted": accept_invitations(app, data["login"])})
     if route == ("GET", "/_sandbox/requests"):
         with app.log_lock:

@@ -42,10 +42,6 @@ class ApiError(Exception):
         return body
 
 
-def not_found() -> ApiError:
-    return ApiError(404, "Not Found")
-
-
 def validation(resource: str, field: str, code: str = "invalid", message: str | None = None,
                top: str = "Validation Failed", value=None) -> ApiError:
     err: dict = {"resource": resource, "field": field, "code": code}

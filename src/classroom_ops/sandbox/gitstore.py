@@ -118,11 +118,6 @@ class GitStore:
             result[ref] = sha
         return result
 
-    def ref_types(self, path: Path, prefix: str = "refs/") -> list[tuple[str, str, str]]:
-        out = self._run(path, "for-each-ref",
-                        "--format=%(refname) %(objectname) %(objecttype)", prefix)
-        return [tuple(line.split(" ")) for line in out.decode().splitlines()]  # type: ignore
-
     def resolve(self, path: Path, rev: str, kind: str = "commit") -> str | None:
         if not rev or rev.startswith("-"):
             return None

@@ -37,7 +37,7 @@ def _issues_on(ctx: Ctx, r: dict) -> None:
         raise ApiError(410, "Issues are disabled for this repo")
 
 
-def _issue(ctx: Ctx, r: dict, number: str) -> dict:
+def issue_at(ctx: Ctx, r: dict, number: str) -> dict:
     i = r["issues"].get(str(number))
     if not i:
         raise ApiError(404)
@@ -57,7 +57,7 @@ def _association(ctx: Ctx, r: dict) -> str:
     return "NONE"
 
 
-def _ensure_labels(ctx: Ctx, r: dict, names: list) -> list[str]:
+def ensure_labels(ctx: Ctx, r: dict, names: list) -> list[str]:
     result = []
     for name in names:
         if isinstance(name, dict):
@@ -187,7 +187,7 @@ def create_issue(ctx: Ctx, owner: str, repo: str) -> Response:
         i["assignees"] = _assignees(ctx, r, assignees)
     if triage:
         i["milestone"] = _milestone(r, data.get("milestone"))
-        i["labels"] = _ensure_labels(ctx, r, data.get("labels") or [])
+        i["labels"] = ensure_labels(ctx, r, data.get("labels") or [])
     r["next_number"] = number + 1
     r["issues"][str(number)] = i
     return Response(201, render(ctx, r, i),
@@ -225,14 +225,14 @@ def list_repo_comments(ctx: Ctx, owner: str, repo: str) -> Response:
 def get_issue(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
     r = ctx.repo(owner, repo)
     _issues_on(ctx, r)
-    return Response(200, render(ctx, r, _issue(ctx, r, number)))
+    return Response(200, render(ctx, r, issue_at(ctx, r, number)))
 
 
 @route("PATCH", "/repos/{owner}/{repo}/issues/{number}")
 def edit_issue(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
     r = ctx.repo(owner, repo, need="pull", write=True)
     me = ctx.need_user()
-    i = _issue(ctx, r, number)
+    i = issue_at(ctx, r, number)
     triage = level(ctx.perm(r)) >= 2
     if not triage and i["user"].lower() != me["login"].lower():
         raise ApiError(403, "Must have triage access to edit this issue.")
@@ -261,7 +261,7 @@ def edit_issue(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
         i["state_reason"] = data["state_reason"]
     if triage:
         if "labels" in data:
-            i["labels"] = _ensure_labels(ctx, r, data["labels"] or [])
+            i["labels"] = ensure_labels(ctx, r, data["labels"] or [])
         if level(ctx.perm(r)) < 3:
             pass  # assignees need push access; without it they are dropped
         elif "assignees" in data:
@@ -294,7 +294,7 @@ def check_assignee(ctx: Ctx, owner: str, repo: str, login: str) -> Response:
 @route("GET", "/repos/{owner}/{repo}/issues/{number}/comments")
 def list_comments(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
     r = ctx.repo(owner, repo)
-    i = _issue(ctx, r, number)
+    i = issue_at(ctx, r, number)
     items = [c for c in r["comments"].values() if c["issue"] == i["number"]]
     since = ctx.time_arg("since")
     if since:
@@ -309,7 +309,7 @@ def list_comments(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
 def create_comment(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
     r = ctx.repo(owner, repo, need="pull", write=True)
     ctx.need_user()
-    i = _issue(ctx, r, number)
+    i = issue_at(ctx, r, number)
     body = ctx.json().get("body")
     if not isinstance(body, str) or not body:
         raise validation("IssueComment", "body", "missing_field")

@@ -7,7 +7,7 @@ import re
 from . import shapes
 from .clock import parse_time
 from .errors import ApiError, validation
-from .routes_issues import _ensure_labels, _issue
+from .routes_issues import ensure_labels, issue_at
 from .routing import Ctx, Response, route
 
 COLOR_RE = re.compile(r"^[0-9a-fA-F]{6}$")
@@ -88,7 +88,7 @@ def delete_label(ctx: Ctx, owner: str, repo: str, name: str) -> Response:
 @route("GET", "/repos/{owner}/{repo}/issues/{number}/labels")
 def issue_labels(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
     r = ctx.repo(owner, repo)
-    i = _issue(ctx, r, number)
+    i = issue_at(ctx, r, number)
     return ctx.paginate([shapes.label(ctx.base, r, r["labels"][n.lower()]) for n in i["labels"]
                          if n.lower() in r["labels"]])
 
@@ -104,8 +104,8 @@ def _label_names(data) -> list:
 @route("POST", "/repos/{owner}/{repo}/issues/{number}/labels")
 def add_issue_labels(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
     r = ctx.repo(owner, repo, need="triage", write=True)
-    i = _issue(ctx, r, number)
-    names = _ensure_labels(ctx, r, _label_names(_body_any(ctx)))
+    i = issue_at(ctx, r, number)
+    names = ensure_labels(ctx, r, _label_names(_body_any(ctx)))
     i["labels"] = i["labels"] + [n for n in names if n not in i["labels"]]
     i["updated_at"] = ctx.now_iso()
     return Response(200, [shapes.label(ctx.base, r, r["labels"][n.lower()]) for n in i["labels"]])
@@ -114,8 +114,8 @@ def add_issue_labels(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
 @route("PUT", "/repos/{owner}/{repo}/issues/{number}/labels")
 def set_issue_labels(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
     r = ctx.repo(owner, repo, need="triage", write=True)
-    i = _issue(ctx, r, number)
-    i["labels"] = _ensure_labels(ctx, r, _label_names(_body_any(ctx)))
+    i = issue_at(ctx, r, number)
+    i["labels"] = ensure_labels(ctx, r, _label_names(_body_any(ctx)))
     i["updated_at"] = ctx.now_iso()
     return Response(200, [shapes.label(ctx.base, r, r["labels"][n.lower()]) for n in i["labels"]])
 
@@ -123,7 +123,7 @@ def set_issue_labels(ctx: Ctx, owner: str, repo: str, number: str) -> Response:
 @route("DELETE", "/repos/{owner}/{repo}/issues/{number}/labels/{name}")
 def remove_issue_label(ctx: Ctx, owner: str, repo: str, number: str, name: str) -> Response:
     r = ctx.repo(owner, repo, need="triage", write=True)
-    i = _issue(ctx, r, number)
+    i = issue_at(ctx, r, number)
     if name.lower() not in [n.lower() for n in i["labels"]]:
         raise ApiError(404, "Label does not exist")
     i["labels"] = [n for n in i["labels"] if n.lower() != name.lower()]

@@ -88,10 +88,6 @@ class State:
                 self.data["tokens"][token] = key(login)
             return user
 
-    def user_by_token(self, token: str) -> dict | None:
-        record = self.token_record(token)
-        return self.users.get(record["user"]) if record else None
-
     # -- tokens ----------------------------------------------------------------------------------
     # data["tokens"] maps a token to its record: {"user", "kind": "classic" | "fine_grained" |
     # "installation", "permissions" (fine-grained kinds), "scopes" (classic), "expires_at"
