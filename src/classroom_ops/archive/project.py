@@ -1,7 +1,7 @@
 """A team's `project.yml`: what the gallery shows and whether it may show it.
 
-Students write this file, so it is untrusted: a size cap before parsing, `yaml.safe_load` (a
-file nested too deeply for the parser is a problem, not a crash), exact
+Students write this file, so it is untrusted: a size cap before parsing, nesting and aliases
+bounded before anything is built (`config.yamlsrc.load_untrusted`), exact
 types (a title must be text, consent must be a real boolean), lengths bounded, control and
 bidirectional characters removed. Every problem is a sentence for the instructors' list.
 """
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from ..config.yamlsrc import UntrustedYAML, load_untrusted
 from ..rules.text import plain
 
 MAX_BYTES = 64 * 1024
@@ -40,7 +41,11 @@ def parse_project(data: bytes | None, areas: tuple[str, ...]) -> ProjectInfo:
         info.problems.append(f"project.yml is larger than {MAX_BYTES // 1024} KiB")
         return info
     try:
-        doc = yaml.safe_load(data.decode("utf-8"))
+        doc = load_untrusted(data.decode("utf-8"))
+    except UntrustedYAML as e:
+        info.problems.append("project.yml is too deeply nested" if "nested" in str(e)
+                             else f"project.yml {e}")
+        return info
     except UnicodeDecodeError:
         info.problems.append("project.yml is not UTF-8 text")
         return info
@@ -48,9 +53,6 @@ def parse_project(data: bytes | None, areas: tuple[str, ...]) -> ProjectInfo:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         info.problems.append(f"project.yml is not valid YAML{where}")
-        return info
-    except RecursionError:  # `[[[[...]]]]` thousands deep: the parser recurses per level
-        info.problems.append("project.yml is too deeply nested")
         return info
     except ValueError as e:  # a value PyYAML cannot build (a timestamp out of range, ...)
         info.problems.append(f"project.yml has a value that cannot be read: {plain(str(e), 120)}")

@@ -109,6 +109,32 @@ def _check_limits(text: str, file: str) -> None:
                                            "write the values out")])
 
 
+class UntrustedYAML(ValueError):
+    """A student's YAML file the tool will not parse; the message says why, in a few words."""
+
+
+def load_untrusted(text: str, *, max_depth: int = 16, max_aliases: int = 20):
+    """`yaml.safe_load` for a file a student wrote (project.yml, a team's rules file), after
+    checking its nesting and aliases on the event stream, which PyYAML produces without
+    recursion. Building the value recurses once per level: `[[[[...]]]]` thousands deep would
+    end in a RecursionError deep in the stack (and garbage collected there), and aliases can
+    expand a small file into a huge value (with at most 20 aliases and 16 levels, a file can
+    expand to a few thousand values at most). Raises UntrustedYAML, or yaml.YAMLError."""
+    depth = aliases = 0
+    for ev in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > max_depth:
+                raise UntrustedYAML(f"nested more than {max_depth} levels deep")
+        elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+        elif isinstance(ev, yaml.AliasEvent):
+            aliases += 1
+            if aliases > max_aliases:
+                raise UntrustedYAML(f"uses more than {max_aliases} YAML aliases (*name)")
+    return yaml.safe_load(text)
+
+
 class _TooBig(Exception):
     def __init__(self, node: yaml.Node):
         self.node = node

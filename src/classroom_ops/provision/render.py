@@ -22,6 +22,7 @@ import jinja2
 import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from ..config.yamlsrc import UntrustedYAML, load_untrusted
 from ..errors import UsageError
 from ..model import Course, Milestone, Team
 from ..timeline import format_deadline, zone
@@ -114,8 +115,9 @@ def kept_starter(current: bytes | None) -> dict[str, str] | None:
     if not current:
         return None
     try:
-        old = yaml.safe_load(current.decode("utf-8"))
-    except (UnicodeDecodeError, yaml.YAMLError):
+        # The team's copy: students can edit it, so its nesting and aliases are bounded.
+        old = load_untrusted(current.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError, UntrustedYAML):
         return None
     found = old.get("starter") if isinstance(old, dict) else None
     if isinstance(found, dict) and all(isinstance(k, str) and isinstance(v, str)
