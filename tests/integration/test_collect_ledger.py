@@ -77,3 +77,23 @@ def test_the_collect_workflow_passes_the_committed_ledger_folder():
     assert 'cp {} "$DEST/ledger/"' in deadline  # where the deadline check commits them
     inputs = wf[True]["workflow_call"]["inputs"]
     assert inputs["publish-dir"]["default"] == "records"
+
+
+def test_a_team_excused_from_the_milestone_is_not_called_one_that_never_submitted(term):  # noqa: F811
+    """A team added after the final report's deadline is excused (policy.before_repository):
+    collect says so rather than "never submitted ... no record in the ledger"."""
+    env, sb = term, term.sandbox
+    env.tokens["zoe"] = sb.create_user("zoe")
+    text = env.config.read_text()
+    i = text.index("\n", text.index("teams:\n") + len("teams:\n"))
+    env.config.write_text(text[:i] + "\n  - {name: Late Larks, members: [zoe]}" + text[i:])
+    sb.set_clock(at("2026-12-14T09:00:00-05:00"))  # after the final report's deadline
+    assert env.run("provision", "--yes").code == 0
+    ledger = env.dir / "ledger.json"
+    env.run("check", "--milestone", "final-report", "--no-issues", "--ledger", str(ledger))
+    assert json.loads(ledger.read_text())["teams"]["late-larks"]["final-report"]["status"] \
+        == "excused"
+    res = collect(env, "--ledger", str(ledger))
+    assert "late-larks: excused from Final Report (its repository did not exist at the " \
+           "deadline); nothing to collect" in res.out, res
+    assert "late-larks: never submitted" not in res.out

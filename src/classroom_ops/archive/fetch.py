@@ -73,6 +73,7 @@ class TeamRecord:
     problems: list[str] = field(default_factory=list)
     error: str | None = None  # GitHub failed: nothing new is known about this team
     report: str | None = None  # path of the report: the first PDF entry of archive.include
+    excused: bool = False  # the ledger excused the team from the milestone (no repository then)
 
     @property
     def pdf(self) -> str | None:
@@ -101,6 +102,20 @@ def find_snapshot(gh: GitHubAPI, course: Course, team: Team, milestone: Mileston
     late = when > course.deadline_for(team, milestone)
     late_by = int((when - course.due_for(team, milestone)).total_seconds()) if late else None
     return Snapshot(sha, "late" if late else "on_time", _iso(when), late_by, "tag")
+
+
+def _why_nothing(course: Course, team: Team, milestone: Milestone,
+                 ledger: Judgments | None) -> str:
+    """Why there is nothing to collect, as the ledger says it (an excused team is not one that
+    never submitted)."""
+    entry = ledger.get(team.slug, milestone.id) if ledger is not None else None
+    if entry is not None and is_current(course, team, milestone, entry):
+        if entry.status == "excused":
+            return (f"excused from {milestone.title} (its repository did not exist at the "
+                    "deadline); nothing to collect")
+        return f"never submitted {milestone.title}: the ledger records it {entry.status}"
+    return (f"never submitted {milestone.title}: no record in the ledger and no "
+            f"submission/{milestone.id} tag")
 
 
 def _tag_note(gh: GitHubAPI, full_name: str, mid: str, judged: str | None) -> str | None:
@@ -155,8 +170,9 @@ def fetch_team(gh: GitHubAPI, course: Course, team: Team, milestone: Milestone, 
     try:
         rec.snapshot = find_snapshot(gh, course, team, milestone, repo, ledger)
         if rec.snapshot is None:
-            rec.problems.append(f"never submitted {milestone.title}: no record in the ledger "
-                                f"and no submission/{milestone.id} tag")
+            why = _why_nothing(course, team, milestone, ledger)
+            rec.excused = why.startswith("excused")
+            rec.problems.append(why)
             rec.project = parse_project(None, course.areas)
             rec.project.problems.clear()
             return rec

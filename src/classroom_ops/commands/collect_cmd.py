@@ -26,7 +26,7 @@ def _describe(rec: TeamRecord) -> str:
         return f"failed: {rec.error}"
     s = rec.snapshot
     if s is None:
-        return "never submitted"
+        return "excused: nothing to collect" if rec.excused else "never submitted"
     when = {"on_time": "on time", "late": "late", "missing": "incomplete at the deadline",
             "submitted": "tagged"}.get(s.status, s.status)
     files = ", ".join(plain(p, 80) for p in sorted(rec.files)) or "no files"
