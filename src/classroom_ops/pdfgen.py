@@ -61,8 +61,15 @@ def make_pdf(pages: list[list[str]], *, title: str | None = None) -> bytes:
     objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % tree
     info = add(b"<< /Title %s /Producer (classroom-ops pdfgen) >>" % _pdf_string(title or ""))
 
+    return assemble(objects, catalog, info=info)
+
+
+def assemble(objects: list[bytes], root: int, *, info: int | None = None,
+             version: bytes = b"1.4") -> bytes:
+    """A PDF file from its numbered objects (object n is objects[n-1]): header, bodies, the
+    cross-reference table and the trailer naming the catalog `root` (and `info`)."""
     # The binary comment tells transfer tools the file is not 7-bit text.
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    out = bytearray(b"%PDF-" + version + b"\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for n, body in enumerate(objects, start=1):
         offsets.append(len(out))
@@ -72,12 +79,10 @@ def make_pdf(pages: list[list[str]], *, title: str | None = None) -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     for off in offsets:
         out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        catalog,
-        info,
-        xref,
-    )
+    trailer = b"<< /Size %d /Root %d 0 R" % (len(objects) + 1, root)
+    if info is not None:
+        trailer += b" /Info %d 0 R" % info
+    out += b"trailer\n%s >>\nstartxref\n%d\n%%%%EOF\n" % (trailer, xref)
     return bytes(out)
 
 

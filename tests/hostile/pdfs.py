@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import zlib
 
+from classroom_ops.pdfgen import assemble
+
 
 def _assemble(objects: list[bytes], root: int) -> bytes:
-    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for n, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, root, xref)
-    return bytes(out)
+    return assemble(objects, root, version=b"1.5")
 
 
 def shared_stream_pdf(pages: int = 30, target_compressed: int = 70_000) -> bytes:
